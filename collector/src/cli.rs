@@ -1,0 +1,43 @@
+//! The command line: `collector serve` and its options, each also read from the environment.
+
+use crate::startup::ServeConfig;
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+
+/// Self-hosted collector for the CX survey widget: serves the widget and each site's config,
+/// stores shoppers' answers, and serves the demo store.
+#[derive(Debug, Parser)]
+#[command(name = "collector", version)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The collector's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the widget, the config and ingestion APIs and the demo store over HTTP.
+    Serve(ServeArgs),
+}
+
+/// Options of `collector serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on, e.g. 0.0.0.0:8080 to accept connections from other machines.
+    #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Where answers are stored: sqlite://PATH or a plain file path (created if missing).
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://cx-collector.sqlite3")]
+    pub database_url: String,
+}
+
+impl From<ServeArgs> for ServeConfig {
+    fn from(args: ServeArgs) -> Self {
+        ServeConfig {
+            listen: args.listen,
+            database_url: args.database_url,
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! The HTTP surface, one module per resource.
+
+mod assets;
+mod demo_store;
+mod health;
+mod responses;
+mod site_config;
+
+use crate::AppState;
+use crate::error::ApiError;
+use axum::Router;
+use tower_http::trace::TraceLayer;
+
+/// Every route of the collector.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(assets::router())
+        .merge(site_config::router())
+        .merge(responses::router())
+        .merge(demo_store::router())
+        .merge(health::router())
+        .fallback(|| async { ApiError::NotFound })
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,66 @@
+//! `GET /v1/sites/{site}/config`: what the widget needs to know about a site. Public and cacheable.
+
+use super::assets::if_none_match;
+use crate::AppState;
+use crate::error::ApiError;
+use crate::store::StoreError;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use sha2::{Digest, Sha256};
+use survey::{SiteConfig, StageConfig};
+use tower_http::cors::{Any, CorsLayer};
+
+/// Short enough that a published question set shows within a minute; the ETag makes revalidation cheap.
+const CONFIG_CACHE: &str = "public, max-age=60";
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/sites/{site}/config", get(site_config))
+        .layer(CorsLayer::new().allow_origin(Any))
+}
+
+async fn site_config(
+    State(state): State<AppState>,
+    Path(site): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let site = state.store.site(&site).await.map_err(|e| match e {
+        StoreError::NotFound => ApiError::UnknownSite(site.clone()),
+        other => other.into(),
+    })?;
+    let stages = state
+        .store
+        .published_question_sets(&site.key)
+        .await?
+        .into_iter()
+        .map(|question_set| StageConfig {
+            stage: question_set.stage,
+            question_set,
+        })
+        .collect();
+    let config = SiteConfig {
+        site: site.key,
+        locale: None,
+        stages,
+    };
+    let body = serde_json::to_vec(&config).map_err(|e| ApiError::Internal(e.into()))?;
+    let digest = Sha256::digest(&body);
+    let etag = format!(
+        "\"{}\"",
+        digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>()
+    );
+    let mut response = if if_none_match(&headers, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+    };
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(CONFIG_CACHE));
+    if let Ok(etag) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, etag);
+    }
+    Ok(response)
+}

@@ -1,0 +1,229 @@
+//! The embedded SQLite engine: one file, WAL, fully synchronous commits.
+
+use super::{SaveOutcome, Site, StoreError, StoredQuestionSet, now_ms};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+use survey::{AnswerValue, QuestionSet, Response, Stage};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// A pool of connections to one SQLite file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens `url` (`sqlite://PATH` or a plain path), creating the file if needed, and migrates it.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = if url.starts_with("sqlite:") {
+            SqliteConnectOptions::from_str(url)?
+        } else {
+            SqliteConnectOptions::new().filename(url)
+        }
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // FULL, not NORMAL: a 2xx promises the answer survives a power cut, and under WAL NORMAL
+        // may lose the last commits.
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    pub(super) async fn seed_if_empty(
+        &self,
+        site: &Site,
+        sets: &[QuestionSet],
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let now = now_ms();
+        // The insert comes first so the transaction holds the write lock before it reads.
+        let inserted = sqlx::query(
+            "INSERT INTO sites (key, name, allowed_origins, created_at)
+             SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM sites)",
+        )
+        .bind(&site.key)
+        .bind(&site.name)
+        .bind(to_json(&site.allowed_origins)?)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            return Ok(false);
+        }
+        for set in sets {
+            sqlx::query(
+                "INSERT INTO question_sets (site, stage, version, definition, status, created_at)
+                 VALUES (?, ?, ?, ?, 'published', ?)",
+            )
+            .bind(&site.key)
+            .bind(set.stage.as_str())
+            .bind(set.version)
+            .bind(to_json(set)?)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub(super) async fn site(&self, key: &str) -> Result<Site, StoreError> {
+        let row = sqlx::query("SELECT key, name, allowed_origins FROM sites WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(Site {
+            key: row.try_get("key")?,
+            name: row.try_get("name")?,
+            allowed_origins: from_json(&row.try_get::<String, _>("allowed_origins")?)?,
+        })
+    }
+
+    pub(super) async fn published_question_sets(
+        &self,
+        site: &str,
+    ) -> Result<Vec<QuestionSet>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT definition FROM question_sets q
+             WHERE site = ? AND status = 'published' AND version = (
+                 SELECT MAX(version) FROM question_sets
+                 WHERE site = q.site AND stage = q.stage AND status = 'published')
+             ORDER BY stage",
+        )
+        .bind(site)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| from_json(&row.try_get::<String, _>("definition")?))
+            .collect()
+    }
+
+    pub(super) async fn question_set(
+        &self,
+        site: &str,
+        stage: Stage,
+        version: u32,
+    ) -> Result<StoredQuestionSet, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, definition FROM question_sets WHERE site = ? AND stage = ? AND version = ?",
+        )
+        .bind(site)
+        .bind(stage.as_str())
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(StoredQuestionSet {
+            id: row.try_get("id")?,
+            set: from_json(&row.try_get::<String, _>("definition")?)?,
+        })
+    }
+
+    pub(super) async fn save_response(
+        &self,
+        question_set: &StoredQuestionSet,
+        response: &Response,
+    ) -> Result<SaveOutcome, StoreError> {
+        let question_set_id = question_set.id;
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        // Writing first takes SQLite's write lock at once; a read first could fail to upgrade
+        // under concurrent writers, a failure busy_timeout does not retry.
+        let created = sqlx::query(
+            "INSERT INTO responses (id, site, stage, question_set_id, question_set_version, locale,
+                                    order_ref, context, completed, received_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&response.id)
+        .bind(&response.site)
+        .bind(response.stage.as_str())
+        .bind(question_set_id)
+        .bind(response.question_set_version)
+        .bind(&response.locale)
+        .bind(response.context.get("order"))
+        .bind(to_json(&response.context)?)
+        .bind(response.completed)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if !created {
+            let row = sqlx::query("SELECT site, stage, question_set_id FROM responses WHERE id = ?")
+                .bind(&response.id)
+                .fetch_one(&mut *tx)
+                .await?;
+            let same = row.try_get::<String, _>("site")? == response.site
+                && row.try_get::<String, _>("stage")? == response.stage.as_str()
+                && row.try_get::<i64, _>("question_set_id")? == question_set_id;
+            if !same {
+                return Err(StoreError::ResponseIdConflict(response.id.clone()));
+            }
+            sqlx::query(
+                "UPDATE responses SET completed = MAX(completed, ?), updated_at = ?,
+                        locale = COALESCE(?, locale)
+                 WHERE id = ?",
+            )
+            .bind(response.completed)
+            .bind(now)
+            .bind(&response.locale)
+            .bind(&response.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for answer in &response.answers {
+            let (score, text) = match &answer.value {
+                AnswerValue::Score(score) => (Some(*score), None),
+                AnswerValue::Text(text) => (None, Some(text.as_str())),
+                AnswerValue::YesNo(_) | AnswerValue::Choices(_) => (None, None),
+            };
+            sqlx::query(
+                "INSERT INTO answers (response_id, question, kind, score, text, value)
+                 VALUES (?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (response_id, question) DO UPDATE SET
+                     kind = excluded.kind, score = excluded.score,
+                     text = excluded.text, value = excluded.value",
+            )
+            .bind(&response.id)
+            .bind(&answer.question)
+            .bind(
+                question_set
+                    .set
+                    .question(&answer.question)
+                    .map_or("unknown", |q| q.kind.name()),
+            )
+            .bind(score)
+            .bind(text)
+            .bind(to_json(&answer.value)?)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(if created {
+            SaveOutcome::Created
+        } else {
+            SaveOutcome::Merged
+        })
+    }
+}
+
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string()))
+}

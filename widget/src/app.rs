@@ -1,0 +1,127 @@
+//! The root component: one survey, from its first question to the thank-you, delivering each answer.
+
+use crate::components::{QuestionView, SurveyCard, ThankYou};
+use crate::i18n::Locale;
+use crate::state::{Action, Step, SurveyState};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use survey::{QuestionSet, Response};
+use wasm_bindgen::JsValue;
+use yew::prelude::*;
+
+/// Everything one survey needs.
+#[derive(Properties, Clone)]
+pub struct SurveyProps {
+    /// The collector's origin.
+    pub collector: String,
+    /// The site's public key.
+    pub site: String,
+    /// The question set to ask.
+    pub question_set: Rc<QuestionSet>,
+    /// The language to ask in.
+    pub locale: Locale,
+    /// What the store said about the moment (`order`, `ticket`, ...).
+    pub context: BTreeMap<String, String>,
+    /// This response's client-made id.
+    pub response_id: String,
+    /// The loader's `deliver(key, body)`: queues the response's JSON and sends it.
+    pub deliver: js_sys::Function,
+}
+
+impl PartialEq for SurveyProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.response_id == other.response_id && Rc::ptr_eq(&self.question_set, &other.question_set)
+    }
+}
+
+/// One survey on screen.
+#[component]
+pub fn Survey(props: &SurveyProps) -> Html {
+    let state = use_reducer({
+        let set = props.question_set.clone();
+        move || SurveyState::new(set)
+    });
+
+    // Every answer goes out at once (the whole response so far, under the same id), so a score is
+    // kept even if the shopper never writes the comment.
+    use_effect_with(state.revision, {
+        let state = state.clone();
+        let props = props.clone();
+        move |revision| {
+            if *revision > 0 {
+                deliver(&props, &state);
+            }
+        }
+    });
+
+    let texts = props.locale.texts;
+    let onclose = {
+        let state = state.clone();
+        Callback::from(move |()| state.dispatch(Action::Close))
+    };
+    match state.step {
+        Step::Closed => html! {},
+        Step::ThankYou => html! {
+            <SurveyCard texts={texts} progress={None::<(usize, usize)>} {onclose}>
+                <ThankYou texts={texts} />
+            </SurveyCard>
+        },
+        Step::Question(index) => {
+            let question = Rc::new(state.set.questions[index].clone());
+            let key = question.id.clone();
+            let position = state
+                .set
+                .questions
+                .iter()
+                .take(index + 1)
+                .filter(|q| q.show_if.as_ref().is_none_or(|c| c.holds(&state.answers)))
+                .count();
+            let total = survey::flow::question_count(&state.set, &state.answers);
+            let onanswer = {
+                let state = state.clone();
+                Callback::from(move |value| state.dispatch(Action::Answer(value)))
+            };
+            let onskip = {
+                let state = state.clone();
+                Callback::from(move |()| state.dispatch(Action::Skip))
+            };
+            html! {
+                <SurveyCard texts={texts} progress={Some((position, total))} {onclose}>
+                    <QuestionView
+                        {key}
+                        {question}
+                        locale={props.locale.clone()}
+                        take_focus={state.moved}
+                        {onanswer}
+                        {onskip}
+                    />
+                </SurveyCard>
+            }
+        }
+    }
+}
+
+/// Hands the response so far to the loader, which queues and sends it.
+fn deliver(props: &SurveyProps, state: &SurveyState) {
+    let response = Response {
+        id: props.response_id.clone(),
+        site: props.site.clone(),
+        stage: state.set.stage,
+        question_set_version: state.set.version,
+        locale: Some(props.locale.tag.clone()),
+        context: props.context.clone(),
+        answers: state.answers.clone(),
+        completed: state.completed(),
+    };
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let Ok(value) = response.serialize(&serializer) else {
+        return;
+    };
+    let Ok(body) = js_sys::JSON::stringify(&value) else {
+        return;
+    };
+    let key = JsValue::from_str(&format!("cx:r:{}", props.response_id));
+    // The loader never throws; if it somehow did, the answer stays unsent rather than breaking the page.
+    let _ = props.deliver.call2(&JsValue::NULL, &key, &body);
+}

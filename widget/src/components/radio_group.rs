@@ -1,0 +1,106 @@
+//! A group of one-tap options (the points of a scale, yes/no, single choice), following the WAI-ARIA
+//! radio group pattern: one tab stop, arrow keys move the selection, Enter or Space (or a tap)
+//! chooses.
+
+use std::rc::Rc;
+use web_sys::HtmlElement;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// One option of a [`RadioGroup`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RadioOption {
+    /// What the button shows.
+    pub label: AttrValue,
+    /// Its accessible name, when the label alone says too little (e.g. "1, Very unsatisfied").
+    pub name: Option<AttrValue>,
+}
+
+/// Props of [`RadioGroup`].
+#[derive(Properties, PartialEq)]
+pub struct RadioGroupProps {
+    /// Id of the element naming the group (the question).
+    pub labelled_by: AttrValue,
+    /// The options, in order.
+    pub options: Rc<Vec<RadioOption>>,
+    /// The option currently selected.
+    pub selected: Option<usize>,
+    /// Lay the options out as a row of equal cells (a scale) rather than a list.
+    #[prop_or_default]
+    pub scale: bool,
+    /// Focus the group when it appears (only once the shopper is already in the survey).
+    #[prop_or_default]
+    pub take_focus: bool,
+    /// The selection moved (arrow keys).
+    pub onselect: Callback<usize>,
+    /// An option was chosen (tap, click, Enter or Space).
+    pub onchoose: Callback<usize>,
+}
+
+/// A radio group of buttons.
+#[component]
+pub fn RadioGroup(props: &RadioGroupProps) -> Html {
+    let group = use_node_ref();
+    let count = props.options.len();
+
+    use_effect_with(props.take_focus, {
+        let group = group.clone();
+        let selected = props.selected.unwrap_or(0);
+        move |take_focus| {
+            if *take_focus {
+                focus_option(&group, selected);
+            }
+        }
+    });
+
+    let onkeydown = {
+        let group = group.clone();
+        let onselect = props.onselect.clone();
+        let current = props.selected.unwrap_or(0);
+        Callback::from(move |e: KeyboardEvent| {
+            let target = match e.key().as_str() {
+                "ArrowRight" | "ArrowDown" => (current + 1) % count,
+                "ArrowLeft" | "ArrowUp" => (current + count - 1) % count,
+                "Home" => 0,
+                "End" => count - 1,
+                _ => return,
+            };
+            e.prevent_default();
+            onselect.emit(target);
+            focus_option(&group, target);
+        })
+    };
+
+    let tab_stop = props.selected.unwrap_or(0);
+    let class = classes!("cx-options", props.scale.then_some("cx-scale"));
+    let style = props.scale.then(|| format!("--cx-n:{count}"));
+    html! {
+        <div ref={group} {class} {style} role="radiogroup" aria-labelledby={props.labelled_by.clone()} {onkeydown}>
+            { for props.options.iter().enumerate().map(|(i, option)| {
+                let checked = props.selected == Some(i);
+                let onclick = props.onchoose.reform(move |_: MouseEvent| i);
+                html! {
+                    <button
+                        type="button"
+                        role="radio"
+                        class="cx-option"
+                        aria-checked={if checked { "true" } else { "false" }}
+                        aria-label={option.name.clone()}
+                        tabindex={if i == tab_stop { "0" } else { "-1" }}
+                        {onclick}
+                    >{ option.label.clone() }</button>
+                }
+            }) }
+        </div>
+    }
+}
+
+fn focus_option(group: &NodeRef, index: usize) {
+    let button = group
+        .cast::<web_sys::Element>()
+        .and_then(|g| g.children().item(index as u32))
+        .and_then(|b| b.dyn_into::<HtmlElement>().ok());
+    if let Some(button) = button {
+        let _ = button.focus();
+    }
+}

@@ -1,0 +1,75 @@
+//! The survey widget shoppers see: a Yew app compiled to WebAssembly.
+//!
+//! The loader (`loader/w.js`) imports this module only once a survey is due, fetches the site's
+//! config alongside, and calls [`show`]. The widget renders in a shadow root of its own, so the
+//! store's CSS cannot reach it and its CSS cannot leak out, and hands each answer back to the loader,
+//! which queues and sends it. Nothing here may throw into the host page: every failure means
+//! "no survey".
+
+pub mod app;
+pub mod components;
+pub mod i18n;
+pub mod mount;
+pub mod response_id;
+pub mod state;
+
+use std::collections::BTreeMap;
+use survey::{SiteConfig, Stage};
+use wasm_bindgen::prelude::*;
+
+/// Shows the survey of `stage` from `config` (the site's public config) and returns whether it did.
+///
+/// `context` is what the store passed with the stage (`{order: '1042'}`); `deliver(key, body)` is
+/// the loader's function that queues a response's JSON under `key` and sends it to `collector`.
+#[wasm_bindgen]
+pub fn show(
+    collector: String,
+    site: String,
+    config: JsValue,
+    stage: String,
+    context: JsValue,
+    deliver: js_sys::Function,
+) -> bool {
+    let Ok(stage) = stage.parse::<Stage>() else {
+        return false;
+    };
+    let Ok(config) = serde_wasm_bindgen::from_value::<SiteConfig>(config) else {
+        return false;
+    };
+    let Some(question_set) = config.question_set(stage).cloned() else {
+        return false;
+    };
+    let Some(response_id) = response_id::new_response_id() else {
+        return false;
+    };
+    let locale = i18n::choose_locale(config.locale.as_deref());
+    let props = app::SurveyProps {
+        response_id,
+        collector,
+        site,
+        question_set: std::rc::Rc::new(question_set),
+        locale,
+        context: context_entries(&context),
+        deliver,
+    };
+    mount::mount_once(props)
+}
+
+/// The store's context object as string entries; numbers are kept, anything else is dropped.
+fn context_entries(context: &JsValue) -> BTreeMap<String, String> {
+    let Some(object) = context.dyn_ref::<js_sys::Object>() else {
+        return BTreeMap::new();
+    };
+    js_sys::Object::entries(object)
+        .iter()
+        .filter_map(|entry| {
+            let pair = js_sys::Array::from(&entry);
+            let key = pair.get(0).as_string()?;
+            let value = pair.get(1);
+            let value = value
+                .as_string()
+                .or_else(|| value.as_f64().map(|n| n.to_string()))?;
+            Some((key, value))
+        })
+        .collect()
+}
