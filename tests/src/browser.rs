@@ -1,0 +1,142 @@
+//! Headless Chromium through chromedriver, one per test.
+
+use crate::selectors;
+use crate::wait;
+use anyhow::Context;
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::elements::{Element, ShadowRoot};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::process::Stdio;
+use tokio::process::{Child, Command};
+
+const INSTALL_HINT: &str = "install them with `apt-get install -y chromium chromium-driver` \
+    (tests/run.sh does this), or point CHROMIUM and CHROMEDRIVER at them";
+
+/// A headless Chromium session; the browser and its driver stop when dropped.
+pub struct Browser {
+    /// The WebDriver client.
+    pub client: Client,
+    _driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts chromedriver on a free port and opens a fresh headless Chromium profile.
+    pub async fn start() -> anyhow::Result<Self> {
+        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let chromedriver =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        for path in [&chromium, &chromedriver] {
+            anyhow::ensure!(
+                std::path::Path::new(path).exists(),
+                "{path} not found: the browser tests need Chromium and ChromeDriver; {INSTALL_HINT}"
+            );
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {chromedriver}; {INSTALL_HINT}"))?;
+        let webdriver = format!("http://127.0.0.1:{port}");
+        wait::until("chromedriver to listen", || async {
+            tokio::net::TcpStream::connect(("127.0.0.1", port)).await.ok()
+        })
+        .await?;
+
+        let profile = tempfile::tempdir()?;
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&webdriver)
+            .await
+            .context("opening a Chromium session through chromedriver")?;
+        Ok(Self {
+            client,
+            _driver: driver,
+            _profile: profile,
+        })
+    }
+
+    /// The widget's shadow root, once the widget has appeared on the page.
+    pub async fn survey(&self) -> anyhow::Result<ShadowRoot> {
+        wait::until("the survey to appear", || async {
+            let host = self.client.find(Locator::Css(selectors::HOST)).await.ok()?;
+            let root = host.shadow_root().await.ok()?;
+            root.find(Locator::Css(selectors::QUESTION_TITLE)).await.ok()?;
+            Some(root)
+        })
+        .await
+    }
+
+    /// Waits until the current question's heading contains `text`.
+    pub async fn wait_for_question(&self, root: &ShadowRoot, text: &str) -> anyhow::Result<()> {
+        wait::until(&format!("the question {text:?}"), || async {
+            let title = root.find(Locator::Css(selectors::QUESTION_TITLE)).await.ok()?;
+            title.text().await.ok()?.contains(text).then_some(())
+        })
+        .await
+    }
+
+    /// Waits for an element inside the widget.
+    pub async fn wait_for(&self, root: &ShadowRoot, css: &str) -> anyhow::Result<Element> {
+        wait::until(&format!("{css} in the survey"), || async {
+            root.find(Locator::Css(css)).await.ok()
+        })
+        .await
+    }
+
+    /// Presses and releases each key in turn, on whatever has focus (no element is targeted, so
+    /// this is what a keyboard-only shopper does).
+    pub async fn press(&self, keys: &[char]) -> anyhow::Result<()> {
+        let mut actions = KeyActions::new("keyboard".into());
+        for &key in keys {
+            actions = actions
+                .then(KeyAction::Down { value: key })
+                .then(KeyAction::Up { value: key });
+        }
+        self.client.perform_actions(actions).await?;
+        Ok(())
+    }
+
+    /// Types `text` on whatever has focus.
+    pub async fn type_text(&self, text: &str) -> anyhow::Result<()> {
+        self.press(&text.chars().collect::<Vec<_>>()).await
+    }
+
+    /// The role attribute of the element focused inside the widget, if focus is in the widget.
+    pub async fn focused_in_survey(&self) -> anyhow::Result<Option<String>> {
+        let value = self
+            .client
+            .execute(
+                "const host = document.querySelector(arguments[0]);
+                 const el = host && host.shadowRoot && host.shadowRoot.activeElement;
+                 return el ? (el.getAttribute('role') || el.tagName.toLowerCase()) : null;",
+                vec![json!(selectors::HOST)],
+            )
+            .await?;
+        Ok(value.as_str().map(str::to_owned))
+    }
+
+    /// Ends the session (the driver process is killed when dropped).
+    pub async fn close(self) -> anyhow::Result<()> {
+        self.client.close().await?;
+        Ok(())
+    }
+}

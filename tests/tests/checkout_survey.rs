@@ -1,0 +1,159 @@
+//! A shopper answers the checkout survey on the demo store's order confirmation page, once with the
+//! mouse and once with the keyboard alone, and the collector stores exactly what they answered.
+
+use e2e::{Browser, TestCollector, selectors, wait};
+use fantoccini::Locator;
+use fantoccini::key::Key;
+use sqlx::{Row, SqlitePool};
+use std::collections::BTreeMap;
+
+/// One stored response, as read back from the collector's SQLite file.
+#[derive(Debug)]
+struct Stored {
+    site: String,
+    stage: String,
+    question_set_version: i64,
+    completed: bool,
+    received_at: i64,
+    answers: BTreeMap<String, (Option<i64>, Option<String>)>,
+}
+
+async fn stored_for_order(db: &SqlitePool, order: &str) -> Option<Stored> {
+    let rows = sqlx::query(
+        "SELECT id, site, stage, question_set_version, completed, received_at
+         FROM responses WHERE order_ref = ?",
+    )
+    .bind(order)
+    .fetch_all(db)
+    .await
+    .ok()?;
+    assert!(rows.len() <= 1, "order {order} has {} responses", rows.len());
+    let row = rows.first()?;
+    let id: String = row.get("id");
+    let answers = sqlx::query("SELECT question, score, text FROM answers WHERE response_id = ?")
+        .bind(&id)
+        .fetch_all(db)
+        .await
+        .ok()?
+        .iter()
+        .map(|a| (a.get("question"), (a.get("score"), a.get("text"))))
+        .collect();
+    Some(Stored {
+        site: row.get("site"),
+        stage: row.get("stage"),
+        question_set_version: row.get("question_set_version"),
+        completed: row.get::<i64, _>("completed") == 1,
+        received_at: row.get("received_at"),
+        answers,
+    })
+}
+
+/// Waits until the response for `order` is complete with `count` answers, and returns it.
+async fn completed_response(collector: &TestCollector, order: &str, count: usize) -> anyhow::Result<Stored> {
+    let db = collector.database().await?;
+    wait::until(&format!("the completed response of order {order}"), || async {
+        stored_for_order(&db, order)
+            .await
+            .filter(|s| s.completed && s.answers.len() == count)
+    })
+    .await
+}
+
+fn assert_checkout_response(stored: &Stored, csat: i64, ces: i64, comment: &str) {
+    assert_eq!(stored.site, "demo");
+    assert_eq!(stored.stage, "checkout");
+    assert_eq!(stored.question_set_version, 1);
+    assert!(stored.completed);
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_millis() as i64;
+    assert!((now_ms - stored.received_at).abs() < 120_000, "received_at is now");
+    assert_eq!(stored.answers["csat"], (Some(csat), None));
+    assert_eq!(stored.answers["ces"], (Some(ces), None));
+    assert_eq!(stored.answers["comment"], (None, Some(comment.to_owned())));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shopper_answers_the_checkout_survey_with_the_mouse() -> anyhow::Result<()> {
+    let collector = TestCollector::start().await?;
+    let browser = Browser::start().await?;
+    browser
+        .client
+        .goto(&collector.url("/demo/order-confirmation.html?order=MOUSE-1"))
+        .await?;
+
+    let survey = browser.survey().await?;
+    browser.wait_for_question(&survey, "How satisfied").await?;
+    let options = survey.find_all(Locator::Css(selectors::OPTION)).await?;
+    assert_eq!(options.len(), 5, "CSAT is a 1-5 scale");
+    options[1].click().await?; // 2
+
+    browser.wait_for_question(&survey, "How easy").await?;
+    let options = survey.find_all(Locator::Css(selectors::OPTION)).await?;
+    assert_eq!(options.len(), 7, "CES is a 1-7 scale");
+    options[3].click().await?; // 4
+
+    browser.wait_for_question(&survey, "done better").await?;
+    let text_box = browser.wait_for(&survey, selectors::TEXT_BOX).await?;
+    text_box.click().await?;
+    text_box.send_keys("Shipping cost was a surprise").await?;
+    survey.find(Locator::Css(selectors::PRIMARY)).await?.click().await?;
+    browser.wait_for(&survey, selectors::THANK_YOU).await?;
+
+    let stored = completed_response(&collector, "MOUSE-1", 3).await?;
+    assert_checkout_response(&stored, 2, 4, "Shipping cost was a surprise");
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shopper_answers_the_checkout_survey_with_the_keyboard_alone() -> anyhow::Result<()> {
+    let collector = TestCollector::start().await?;
+    let browser = Browser::start().await?;
+    browser
+        .client
+        .goto(&collector.url("/demo/order-confirmation.html?order=KEYS-1"))
+        .await?;
+    let survey = browser.survey().await?;
+    assert_eq!(
+        browser.focused_in_survey().await?,
+        None,
+        "the survey must not steal focus when it appears"
+    );
+
+    // Tab through the store's page until focus reaches the first scale option.
+    let mut tabs = 0;
+    while browser.focused_in_survey().await?.as_deref() != Some("radio") {
+        anyhow::ensure!(tabs < 40, "Tab never reached the survey's scale");
+        browser.press(&[Key::Tab.into()]).await?;
+        tabs += 1;
+    }
+    // Arrow keys move the selection from 1 to 3; Enter chooses it.
+    browser
+        .press(&[Key::Right.into(), Key::Right.into(), Key::Enter.into()])
+        .await?;
+
+    browser.wait_for_question(&survey, "How easy").await?;
+    // Focus followed the survey to the next question: End selects 7, Space chooses it.
+    wait::until("focus on the CES scale", || async {
+        (browser.focused_in_survey().await.ok()?.as_deref() == Some("radio")).then_some(())
+    })
+    .await?;
+    browser.press(&[Key::End.into(), Key::Space.into()]).await?;
+
+    browser.wait_for_question(&survey, "done better").await?;
+    wait::until("focus in the comment box", || async {
+        (browser.focused_in_survey().await.ok()?.as_deref() == Some("textarea")).then_some(())
+    })
+    .await?;
+    browser.type_text("Keyboard only, and fine").await?;
+    // Tab past Skip to Send, then Enter.
+    browser
+        .press(&[Key::Tab.into(), Key::Tab.into(), Key::Enter.into()])
+        .await?;
+    browser.wait_for(&survey, selectors::THANK_YOU).await?;
+
+    let stored = completed_response(&collector, "KEYS-1", 3).await?;
+    assert_checkout_response(&stored, 3, 7, "Keyboard only, and fine");
+    browser.close().await
+}
