@@ -97,11 +97,32 @@ fn run() -> Result<(), String> {
         emit(table, &out, name, path, ty, bytes, immutable)
     };
     table.push_str("pub(crate) static LOADER: Asset = ");
-    entry(&mut table, "w.js", "/w.js", "text/javascript; charset=utf-8", &loader, false)?;
+    entry(
+        &mut table,
+        "w.js",
+        "/w.js",
+        "text/javascript; charset=utf-8",
+        &loader,
+        false,
+    )?;
     table.push_str(";\npub(crate) static HASHED: [Asset; 2] = [\n");
-    entry(&mut table, "widget.js", &js_path, "text/javascript; charset=utf-8", &glue, true)?;
+    entry(
+        &mut table,
+        "widget.js",
+        &js_path,
+        "text/javascript; charset=utf-8",
+        &glue,
+        true,
+    )?;
     table.push_str(",\n");
-    entry(&mut table, "widget.wasm", &wasm_path, "application/wasm", &wasm_bytes, true)?;
+    entry(
+        &mut table,
+        "widget.wasm",
+        &wasm_path,
+        "application/wasm",
+        &wasm_bytes,
+        true,
+    )?;
     table.push_str(",\n];\n");
     write(&out.join("widget_assets.rs"), table.as_bytes())
 }
@@ -119,7 +140,16 @@ fn compile_widget(root: &Path, out: &Path) -> Result<PathBuf, String> {
     let mut command = Command::new(cargo);
     command
         .current_dir(root)
-        .args(["build", "--package", "widget", "--lib", "--target", WASM_TARGET, "--profile", PROFILE])
+        .args([
+            "build",
+            "--package",
+            "widget",
+            "--lib",
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            PROFILE,
+        ])
         .arg("--target-dir")
         .arg(&target_dir);
     // The outer build's wrappers and flags (clippy's driver, coverage or host RUSTFLAGS) are not
@@ -144,7 +174,10 @@ fn compile_widget(root: &Path, out: &Path) -> Result<PathBuf, String> {
              `rustup target add {WASM_TARGET}`, or run collector/scripts/install-tools.sh)"
         ));
     }
-    Ok(target_dir.join(WASM_TARGET).join(PROFILE).join("widget.wasm"))
+    Ok(target_dir
+        .join(WASM_TARGET)
+        .join(PROFILE)
+        .join("widget.wasm"))
 }
 
 fn tool(var: &str, default: &Path) -> Result<PathBuf, String> {

@@ -29,7 +29,11 @@ pub struct ServeArgs {
     pub listen: SocketAddr,
 
     /// Where answers are stored: sqlite://PATH or a plain file path (created if missing).
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://cx-collector.sqlite3")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://cx-collector.sqlite3"
+    )]
     pub database_url: String,
 }
 

@@ -91,6 +91,10 @@ impl IntoResponse for ApiError {
         } else {
             tracing::debug!(code, message = %self, "request rejected");
         }
-        (status, Json(json!({ "error": code, "message": self.to_string() }))).into_response()
+        (
+            status,
+            Json(json!({ "error": code, "message": self.to_string() })),
+        )
+            .into_response()
     }
 }

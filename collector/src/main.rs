@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use collector::cli::{Cli, Command};
-use collector::startup::{Server, ServeConfig, shutdown_signal};
+use collector::startup::{ServeConfig, Server, shutdown_signal};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

@@ -31,7 +31,11 @@ impl Server {
         let store = Store::connect(&config.database_url)
             .await
             .with_context(|| format!("opening the database {}", config.database_url))?;
-        if store.seed_demo_site().await.context("creating the demo site")? {
+        if store
+            .seed_demo_site()
+            .await
+            .context("creating the demo site")?
+        {
             tracing::info!("empty database: created the demo site and its default question sets");
         }
         let listener = TcpListener::bind(config.listen)

@@ -48,10 +48,16 @@ impl TestApp {
     }
 
     async fn post_response(&self, body: &Value) -> (StatusCode, Value) {
-        self.post_raw(&body.to_string(), "application/json", None).await
+        self.post_raw(&body.to_string(), "application/json", None)
+            .await
     }
 
-    async fn post_raw(&self, body: &str, content_type: &str, origin: Option<&str>) -> (StatusCode, Value) {
+    async fn post_raw(
+        &self,
+        body: &str,
+        content_type: &str,
+        origin: Option<&str>,
+    ) -> (StatusCode, Value) {
         let mut request = self
             .http
             .post(self.url("/v1/responses"))
@@ -139,7 +145,10 @@ async fn a_duplicate_response_is_stored_once() {
 #[tokio::test]
 async fn a_comment_sent_later_completes_the_same_response() {
     let app = TestApp::spawn().await;
-    assert_eq!(app.post_response(&checkout_response(ID)).await.0, StatusCode::CREATED);
+    assert_eq!(
+        app.post_response(&checkout_response(ID)).await.0,
+        StatusCode::CREATED
+    );
     let mut complete = checkout_response(ID);
     complete["answers"] = json!([
         { "question": "csat", "value": 2 },
@@ -175,7 +184,11 @@ async fn each_kind_of_bad_input_gets_its_own_clear_4xx() {
         body
     };
     let cases: Vec<(Value, StatusCode, &str)> = vec![
-        (with(&|b| b["site"] = json!("nope")), StatusCode::NOT_FOUND, "unknown_site"),
+        (
+            with(&|b| b["site"] = json!("nope")),
+            StatusCode::NOT_FOUND,
+            "unknown_site",
+        ),
         (
             with(&|b| b["question_set_version"] = json!(99)),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -206,7 +219,11 @@ async fn each_kind_of_bad_input_gets_its_own_clear_4xx() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "no_answers",
         ),
-        (with(&|b| b["id"] = json!("abc")), StatusCode::UNPROCESSABLE_ENTITY, "invalid_id"),
+        (
+            with(&|b| b["id"] = json!("abc")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_id",
+        ),
         (
             with(&|b| b["stage"] = json!("payment")),
             StatusCode::BAD_REQUEST,
@@ -220,20 +237,40 @@ async fn each_kind_of_bad_input_gets_its_own_clear_4xx() {
     ];
     for (body, status, code) in cases {
         let (got_status, reply) = app.post_response(&body).await;
-        assert_eq!((got_status, reply["error"].as_str()), (status, Some(code)), "{body}");
+        assert_eq!(
+            (got_status, reply["error"].as_str()),
+            (status, Some(code)),
+            "{body}"
+        );
         let message = reply["message"].as_str().unwrap_or_default();
         assert!(!message.is_empty(), "{code} carries a message");
     }
     // The stage error names the accepted values.
-    let (_, reply) = app.post_response(&with(&|b| b["stage"] = json!("payment"))).await;
-    assert!(reply["message"].as_str().unwrap_or_default().contains("checkout"), "{reply}");
+    let (_, reply) = app
+        .post_response(&with(&|b| b["stage"] = json!("payment")))
+        .await;
+    assert!(
+        reply["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("checkout"),
+        "{reply}"
+    );
 
     let (status, reply) = app.post_raw("{not json", "application/json", None).await;
-    assert_eq!((status, reply["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_json")));
-    let (status, reply) = app.post_raw("{}", "application/x-www-form-urlencoded", None).await;
     assert_eq!(
         (status, reply["error"].as_str()),
-        (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("unsupported_media_type"))
+        (StatusCode::BAD_REQUEST, Some("invalid_json"))
+    );
+    let (status, reply) = app
+        .post_raw("{}", "application/x-www-form-urlencoded", None)
+        .await;
+    assert_eq!(
+        (status, reply["error"].as_str()),
+        (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Some("unsupported_media_type")
+        )
     );
     let huge = json!({ "id": ID, "padding": "x".repeat(70_000) }).to_string();
     let (status, reply) = app.post_raw(&huge, "application/json", None).await;
@@ -253,13 +290,19 @@ async fn each_kind_of_bad_input_gets_its_own_clear_4xx() {
 #[tokio::test]
 async fn a_response_id_reused_for_another_stage_is_a_conflict() {
     let app = TestApp::spawn().await;
-    assert_eq!(app.post_response(&checkout_response(ID)).await.0, StatusCode::CREATED);
+    assert_eq!(
+        app.post_response(&checkout_response(ID)).await.0,
+        StatusCode::CREATED
+    );
     let other = json!({
         "id": ID, "site": "demo", "stage": "delivery", "question_set_version": 1,
         "answers": [{ "question": "nps", "value": 9 }]
     });
     let (status, reply) = app.post_response(&other).await;
-    assert_eq!((status, reply["error"].as_str()), (StatusCode::CONFLICT, Some("response_id_conflict")));
+    assert_eq!(
+        (status, reply["error"].as_str()),
+        (StatusCode::CONFLICT, Some("response_id_conflict"))
+    );
 }
 
 #[tokio::test]
@@ -267,11 +310,18 @@ async fn the_demo_site_accepts_localhost_origins_only() {
     let app = TestApp::spawn().await;
     let body = checkout_response(ID).to_string();
     for origin in ["http://localhost:3000", "http://127.0.0.1:8080"] {
-        let (status, _) = app.post_raw(&body, "text/plain;charset=UTF-8", Some(origin)).await;
+        let (status, _) = app
+            .post_raw(&body, "text/plain;charset=UTF-8", Some(origin))
+            .await;
         assert!(status.is_success(), "{origin}: {status}");
     }
-    let (status, reply) = app.post_raw(&body, "text/plain", Some("https://shop.example")).await;
-    assert_eq!((status, reply["error"].as_str()), (StatusCode::FORBIDDEN, Some("origin_not_allowed")));
+    let (status, reply) = app
+        .post_raw(&body, "text/plain", Some("https://shop.example"))
+        .await;
+    assert_eq!(
+        (status, reply["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("origin_not_allowed"))
+    );
 }
 
 #[tokio::test]
@@ -287,23 +337,38 @@ async fn the_cors_preflight_allows_posting_json() {
         .await
         .expect("preflight");
     assert!(response.status().is_success());
-    let allowed = response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN].to_str().ok();
+    let allowed = response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN]
+        .to_str()
+        .ok();
     assert_eq!(allowed, Some("http://localhost:3000"));
 }
 
 #[tokio::test]
 async fn the_site_config_has_every_stage_and_revalidates_with_its_etag() {
     let app = TestApp::spawn().await;
-    let response = app.http.get(app.url("/v1/sites/demo/config")).send().await.expect("config");
+    let response = app
+        .http
+        .get(app.url("/v1/sites/demo/config"))
+        .send()
+        .await
+        .expect("config");
     assert_eq!(response.status(), StatusCode::OK);
     let headers = response.headers().clone();
     assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
-    assert!(headers[header::CACHE_CONTROL].to_str().unwrap_or_default().contains("max-age"));
+    assert!(
+        headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap_or_default()
+            .contains("max-age")
+    );
     let etag = headers[header::ETAG].clone();
     let config: survey::SiteConfig = response.json().await.expect("a SiteConfig");
     assert_eq!(config.site, "demo");
     let stages: Vec<_> = config.stages.iter().map(|s| s.stage.as_str()).collect();
-    assert_eq!(stages, ["browsing", "checkout", "delivery", "returns", "support"]);
+    assert_eq!(
+        stages,
+        ["browsing", "checkout", "delivery", "returns", "support"]
+    );
 
     let again = app
         .http
@@ -314,7 +379,12 @@ async fn the_site_config_has_every_stage_and_revalidates_with_its_etag() {
         .expect("revalidation");
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
 
-    let missing = app.http.get(app.url("/v1/sites/nope/config")).send().await.expect("config");
+    let missing = app
+        .http
+        .get(app.url("/v1/sites/nope/config"))
+        .send()
+        .await
+        .expect("config");
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     let reply: Value = missing.json().await.expect("json error");
     assert_eq!(reply["error"], "unknown_site");
@@ -337,7 +407,10 @@ async fn fetch(app: &TestApp, path: &str, encoding: &str) -> (HeaderMap, Vec<u8>
 async fn the_loader_and_widget_are_served_precompressed_with_the_right_caching() {
     let app = TestApp::spawn().await;
     let (headers, identity) = fetch(&app, "/w.js", "identity").await;
-    assert_eq!(headers[header::CONTENT_TYPE], "text/javascript; charset=utf-8");
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "text/javascript; charset=utf-8"
+    );
     assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=300");
     assert!(headers.get(header::CONTENT_ENCODING).is_none());
     let loader = String::from_utf8(identity).expect("utf-8");
@@ -345,8 +418,17 @@ async fn the_loader_and_widget_are_served_precompressed_with_the_right_caching()
     assert_eq!(br_headers[header::CONTENT_ENCODING], "br");
     let (gz_headers, gzip) = fetch(&app, "/w.js", "gzip").await;
     assert_eq!(gz_headers[header::CONTENT_ENCODING], "gzip");
-    println!("w.js: {} raw, {} gzip, {} brotli bytes", loader.len(), gzip.len(), brotli.len());
-    assert!(brotli.len() <= 1024, "w.js budget is 1 KB brotli, got {}", brotli.len());
+    println!(
+        "w.js: {} raw, {} gzip, {} brotli bytes",
+        loader.len(),
+        gzip.len(),
+        brotli.len()
+    );
+    assert!(
+        brotli.len() <= 1024,
+        "w.js budget is 1 KB brotli, got {}",
+        brotli.len()
+    );
 
     // The loader names the content-hashed widget files; each is immutable and CORS-readable.
     let mut total_brotli = 0;
@@ -354,7 +436,11 @@ async fn the_loader_and_widget_are_served_precompressed_with_the_right_caching()
         .split('"')
         .filter(|part| part.starts_with("/assets/widget-"))
         .collect();
-    assert_eq!(paths.len(), 2, "the loader names the widget's js and wasm: {paths:?}");
+    assert_eq!(
+        paths.len(),
+        2,
+        "the loader names the widget's js and wasm: {paths:?}"
+    );
     for path in paths {
         let content_type = if path.ends_with(".wasm") {
             "application/wasm"
@@ -363,16 +449,29 @@ async fn the_loader_and_widget_are_served_precompressed_with_the_right_caching()
         };
         let (headers, brotli) = fetch(&app, path, "br").await;
         assert_eq!(headers[header::CONTENT_TYPE], content_type, "{path}");
-        assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        assert_eq!(
+            headers[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable"
+        );
         assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
         let (_, raw) = fetch(&app, path, "identity").await;
         let (_, gzip) = fetch(&app, path, "gzip").await;
-        println!("{path}: {} raw, {} gzip, {} brotli bytes", raw.len(), gzip.len(), brotli.len());
+        println!(
+            "{path}: {} raw, {} gzip, {} brotli bytes",
+            raw.len(),
+            gzip.len(),
+            brotli.len()
+        );
         total_brotli += brotli.len();
     }
     println!("widget wasm + js: {total_brotli} brotli bytes");
 
-    let missing = app.http.get(app.url("/assets/widget-0000.wasm")).send().await.expect("asset");
+    let missing = app
+        .http
+        .get(app.url("/assets/widget-0000.wasm"))
+        .send()
+        .await
+        .expect("asset");
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
 
@@ -398,8 +497,21 @@ async fn the_demo_store_carries_the_snippet_exactly_as_store_owners_paste_it() {
         "<script>window.cx=window.cx||function(){(cx.q=cx.q||[]).push(arguments)};</script>"
     ));
     assert!(page.contains("<script>cx('stage', 'checkout', { order: '1042' });</script>"));
-    for page in ["", "product.html", "cart.html", "order-status.html", "support.html", "returns.html"] {
-        let status = app.http.get(app.url(&format!("/demo/{page}"))).send().await.expect("page").status();
+    for page in [
+        "",
+        "product.html",
+        "cart.html",
+        "order-status.html",
+        "support.html",
+        "returns.html",
+    ] {
+        let status = app
+            .http
+            .get(app.url(&format!("/demo/{page}")))
+            .send()
+            .await
+            .expect("page")
+            .status();
         assert_eq!(status, StatusCode::OK, "{page}");
     }
 }
@@ -407,7 +519,12 @@ async fn the_demo_store_carries_the_snippet_exactly_as_store_owners_paste_it() {
 #[tokio::test]
 async fn unknown_paths_get_a_json_404() {
     let app = TestApp::spawn().await;
-    let response = app.http.get(app.url("/nope")).send().await.expect("request");
+    let response = app
+        .http
+        .get(app.url("/nope"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let reply: Value = response.json().await.expect("json");
     assert_eq!(reply["error"], "not_found");

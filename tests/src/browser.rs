@@ -33,7 +33,9 @@ impl Browser {
                 "{path} not found: the browser tests need Chromium and ChromeDriver; {INSTALL_HINT}"
             );
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
         let driver = Command::new(&chromedriver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -43,7 +45,9 @@ impl Browser {
             .with_context(|| format!("starting {chromedriver}; {INSTALL_HINT}"))?;
         let webdriver = format!("http://127.0.0.1:{port}");
         wait::until("chromedriver to listen", || async {
-            tokio::net::TcpStream::connect(("127.0.0.1", port)).await.ok()
+            tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .ok()
         })
         .await?;
 
@@ -79,7 +83,9 @@ impl Browser {
         wait::until("the survey to appear", || async {
             let host = self.client.find(Locator::Css(selectors::HOST)).await.ok()?;
             let root = host.shadow_root().await.ok()?;
-            root.find(Locator::Css(selectors::QUESTION_TITLE)).await.ok()?;
+            root.find(Locator::Css(selectors::QUESTION_TITLE))
+                .await
+                .ok()?;
             Some(root)
         })
         .await
@@ -88,7 +94,10 @@ impl Browser {
     /// Waits until the current question's heading contains `text`.
     pub async fn wait_for_question(&self, root: &ShadowRoot, text: &str) -> anyhow::Result<()> {
         wait::until(&format!("the question {text:?}"), || async {
-            let title = root.find(Locator::Css(selectors::QUESTION_TITLE)).await.ok()?;
+            let title = root
+                .find(Locator::Css(selectors::QUESTION_TITLE))
+                .await
+                .ok()?;
             title.text().await.ok()?.contains(text).then_some(())
         })
         .await

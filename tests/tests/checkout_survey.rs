@@ -27,7 +27,11 @@ async fn stored_for_order(db: &SqlitePool, order: &str) -> Option<Stored> {
     .fetch_all(db)
     .await
     .ok()?;
-    assert!(rows.len() <= 1, "order {order} has {} responses", rows.len());
+    assert!(
+        rows.len() <= 1,
+        "order {order} has {} responses",
+        rows.len()
+    );
     let row = rows.first()?;
     let id: String = row.get("id");
     let answers = sqlx::query("SELECT question, score, text FROM answers WHERE response_id = ?")
@@ -49,13 +53,20 @@ async fn stored_for_order(db: &SqlitePool, order: &str) -> Option<Stored> {
 }
 
 /// Waits until the response for `order` is complete with `count` answers, and returns it.
-async fn completed_response(collector: &TestCollector, order: &str, count: usize) -> anyhow::Result<Stored> {
+async fn completed_response(
+    collector: &TestCollector,
+    order: &str,
+    count: usize,
+) -> anyhow::Result<Stored> {
     let db = collector.database().await?;
-    wait::until(&format!("the completed response of order {order}"), || async {
-        stored_for_order(&db, order)
-            .await
-            .filter(|s| s.completed && s.answers.len() == count)
-    })
+    wait::until(
+        &format!("the completed response of order {order}"),
+        || async {
+            stored_for_order(&db, order)
+                .await
+                .filter(|s| s.completed && s.answers.len() == count)
+        },
+    )
     .await
 }
 
@@ -68,7 +79,10 @@ fn assert_checkout_response(stored: &Stored, csat: i64, ces: i64, comment: &str)
         .duration_since(std::time::UNIX_EPOCH)
         .expect("clock after 1970")
         .as_millis() as i64;
-    assert!((now_ms - stored.received_at).abs() < 120_000, "received_at is now");
+    assert!(
+        (now_ms - stored.received_at).abs() < 120_000,
+        "received_at is now"
+    );
     assert_eq!(stored.answers["csat"], (Some(csat), None));
     assert_eq!(stored.answers["ces"], (Some(ces), None));
     assert_eq!(stored.answers["comment"], (None, Some(comment.to_owned())));
@@ -98,7 +112,11 @@ async fn a_shopper_answers_the_checkout_survey_with_the_mouse() -> anyhow::Resul
     let text_box = browser.wait_for(&survey, selectors::TEXT_BOX).await?;
     text_box.click().await?;
     text_box.send_keys("Shipping cost was a surprise").await?;
-    survey.find(Locator::Css(selectors::PRIMARY)).await?.click().await?;
+    survey
+        .find(Locator::Css(selectors::PRIMARY))
+        .await?
+        .click()
+        .await?;
     browser.wait_for(&survey, selectors::THANK_YOU).await?;
 
     let stored = completed_response(&collector, "MOUSE-1", 3).await?;

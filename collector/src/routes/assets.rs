@@ -3,11 +3,11 @@
 use crate::AppState;
 use crate::error::ApiError;
 use crate::widget_assets::{Asset, HASHED, LOADER};
+use axum::Router;
 use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 
 /// Short, so a fix to the loader reaches every store within minutes.
 const LOADER_CACHE: &str = "public, max-age=300";
@@ -16,7 +16,10 @@ const IMMUTABLE_CACHE: &str = "public, max-age=31536000, immutable";
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/w.js", get(|headers: HeaderMap| async move { serve(&LOADER, &headers) }))
+        .route(
+            "/w.js",
+            get(|headers: HeaderMap| async move { serve(&LOADER, &headers) }),
+        )
         .route("/assets/{file}", get(hashed_asset))
 }
 
@@ -82,7 +85,10 @@ fn serve(asset: &Asset, headers: &HeaderMap) -> Response {
         };
         let mut response = body.into_response();
         let h = response.headers_mut();
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(asset.content_type),
+        );
         if let Some(encoding) = encoding {
             h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
         }
@@ -92,7 +98,10 @@ fn serve(asset: &Asset, headers: &HeaderMap) -> Response {
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     // The widget is loaded with import() and fetch() from the store's origin: both need CORS.
-    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
     if let Ok(etag) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, etag);
     }
@@ -116,13 +125,19 @@ mod tests {
 
     fn accept(value: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).expect("ascii"));
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(value).expect("ascii"),
+        );
         h
     }
 
     #[test]
     fn brotli_is_preferred_then_gzip() {
-        assert_eq!(negotiate(&accept("gzip, deflate, br, zstd")), Encoding::Brotli);
+        assert_eq!(
+            negotiate(&accept("gzip, deflate, br, zstd")),
+            Encoding::Brotli
+        );
         assert_eq!(negotiate(&accept("gzip")), Encoding::Gzip);
         assert_eq!(negotiate(&accept("br;q=0, gzip;q=0.5")), Encoding::Gzip);
         assert_eq!(negotiate(&accept("identity")), Encoding::Identity);

@@ -4,11 +4,11 @@
 
 use crate::AppState;
 use crate::error::ApiError;
+use axum::Router;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
 use serde::Deserialize;
 use survey::validation::is_token;
 
@@ -17,24 +17,53 @@ const STYLESHEET: &str = include_str!("../../../www/store/store.css");
 
 /// Each page: its file name, its title and its body.
 const PAGES: &[(&str, &str, &str)] = &[
-    ("index.html", "Shop", include_str!("../../../www/store/index.html")),
-    ("product.html", "Highland Morning", include_str!("../../../www/store/product.html")),
-    ("cart.html", "Cart", include_str!("../../../www/store/cart.html")),
+    (
+        "index.html",
+        "Shop",
+        include_str!("../../../www/store/index.html"),
+    ),
+    (
+        "product.html",
+        "Highland Morning",
+        include_str!("../../../www/store/product.html"),
+    ),
+    (
+        "cart.html",
+        "Cart",
+        include_str!("../../../www/store/cart.html"),
+    ),
     (
         "order-confirmation.html",
         "Order confirmed",
         include_str!("../../../www/store/order-confirmation.html"),
     ),
-    ("order-status.html", "Order status", include_str!("../../../www/store/order-status.html")),
-    ("support.html", "Help", include_str!("../../../www/store/support.html")),
-    ("returns.html", "Returns", include_str!("../../../www/store/returns.html")),
+    (
+        "order-status.html",
+        "Order status",
+        include_str!("../../../www/store/order-status.html"),
+    ),
+    (
+        "support.html",
+        "Help",
+        include_str!("../../../www/store/support.html"),
+    ),
+    (
+        "returns.html",
+        "Returns",
+        include_str!("../../../www/store/returns.html"),
+    ),
 ];
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/demo/") }))
         .route("/demo", get(|| async { Redirect::to("/demo/") }))
-        .route("/demo/", get(|headers: HeaderMap, query: Query<PageQuery>| page(Path("index.html".into()), headers, query)))
+        .route(
+            "/demo/",
+            get(|headers: HeaderMap, query: Query<PageQuery>| {
+                page(Path("index.html".into()), headers, query)
+            }),
+        )
         .route("/demo/{page}", get(page))
 }
 
@@ -49,7 +78,11 @@ async fn page(
     Query(query): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     if name == "store.css" {
-        return Ok(([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLESHEET).into_response());
+        return Ok((
+            [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+            STYLESHEET,
+        )
+            .into_response());
     }
     let (_, title, body) = PAGES
         .iter()

@@ -4,11 +4,11 @@ use super::assets::if_none_match;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::store::StoreError;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use sha2::{Digest, Sha256};
 use survey::{SiteConfig, StageConfig};
 use tower_http::cors::{Any, CorsLayer};
@@ -50,7 +50,10 @@ async fn site_config(
     let digest = Sha256::digest(&body);
     let etag = format!(
         "\"{}\"",
-        digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>()
+        digest[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
     );
     let mut response = if if_none_match(&headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
@@ -58,7 +61,10 @@ async fn site_config(
         ([(header::CONTENT_TYPE, "application/json")], body).into_response()
     };
     let h = response.headers_mut();
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(CONFIG_CACHE));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(CONFIG_CACHE),
+    );
     if let Ok(etag) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, etag);
     }

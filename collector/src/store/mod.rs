@@ -49,17 +49,17 @@ pub struct Site {
 impl Site {
     /// Whether a browser on `origin` may post answers for this site.
     pub fn allows_origin(&self, origin: &str) -> bool {
-        self.allowed_origins.iter().any(|allowed| {
-            match allowed.strip_suffix(":*") {
+        self.allowed_origins
+            .iter()
+            .any(|allowed| match allowed.strip_suffix(":*") {
                 Some(host) => origin.strip_prefix(host).is_some_and(|rest| {
                     rest.is_empty()
-                        || rest
-                            .strip_prefix(':')
-                            .is_some_and(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))
+                        || rest.strip_prefix(':').is_some_and(|port| {
+                            !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
+                        })
                 }),
                 None => allowed == origin,
-            }
-        })
+            })
     }
 }
 
@@ -122,7 +122,10 @@ impl Store {
     }
 
     /// The latest published question set of each stage of a site.
-    pub async fn published_question_sets(&self, site: &str) -> Result<Vec<QuestionSet>, StoreError> {
+    pub async fn published_question_sets(
+        &self,
+        site: &str,
+    ) -> Result<Vec<QuestionSet>, StoreError> {
         match self {
             Store::Sqlite(s) => s.published_question_sets(site).await,
         }

@@ -162,10 +162,11 @@ impl SqliteStore {
         .rows_affected()
             == 1;
         if !created {
-            let row = sqlx::query("SELECT site, stage, question_set_id FROM responses WHERE id = ?")
-                .bind(&response.id)
-                .fetch_one(&mut *tx)
-                .await?;
+            let row =
+                sqlx::query("SELECT site, stage, question_set_id FROM responses WHERE id = ?")
+                    .bind(&response.id)
+                    .fetch_one(&mut *tx)
+                    .await?;
             let same = row.try_get::<String, _>("site")? == response.site
                 && row.try_get::<String, _>("stage")? == response.stage.as_str()
                 && row.try_get::<i64, _>("question_set_id")? == question_set_id;

@@ -30,55 +30,13 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
     let texts = props.locale.texts;
     let heading = AttrValue::from(format!("cx-q-{}", question.id));
 
-    // Radio-style questions: the options and how an option index becomes an answer.
-    let radio: Option<(Vec<RadioOption>, Option<[&str; 2]>, Rc<dyn Fn(usize) -> AnswerValue>)> =
-        match &question.kind {
-            kind @ (QuestionKind::Nps | QuestionKind::Csat { .. } | QuestionKind::Ces) => {
-                let (min, max) = kind.scale().unwrap_or((1, 5));
-                let ends = match kind {
-                    QuestionKind::Nps => texts.nps_ends,
-                    QuestionKind::Ces => texts.ces_ends,
-                    _ => texts.csat_ends,
-                };
-                let style = match kind {
-                    QuestionKind::Csat { style } => *style,
-                    _ => CsatStyle::Numbers,
-                };
-                let options = (min..=max)
-                    .map(|v| scale_option(v, min, max, ends, style))
-                    .collect();
-                Some((options, Some(ends), Rc::new(move |i| AnswerValue::Score(min + i as i64))))
-            }
-            QuestionKind::YesNo => {
-                let options = texts
-                    .yes_no
-                    .iter()
-                    .map(|label| RadioOption {
-                        label: AttrValue::from(*label),
-                        name: None,
-                    })
-                    .collect();
-                Some((options, None, Rc::new(|i| AnswerValue::YesNo(i == 0))))
-            }
-            QuestionKind::SingleChoice { options } => {
-                let ids: Vec<String> = options.iter().map(|o| o.id.clone()).collect();
-                let shown = options
-                    .iter()
-                    .map(|o| RadioOption {
-                        label: AttrValue::from(o.text.get(&props.locale.tag).to_owned()),
-                        name: None,
-                    })
-                    .collect();
-                Some((
-                    shown,
-                    None,
-                    Rc::new(move |i| AnswerValue::Text(ids.get(i).cloned().unwrap_or_default())),
-                ))
-            }
-            _ => None,
-        };
-
-    let body = if let Some((options, ends, to_answer)) = radio {
+    let radio = radio_question(&question.kind, &props.locale);
+    let body = if let Some(RadioQuestion {
+        options,
+        ends,
+        to_answer,
+    }) = radio
+    {
         let is_scale = ends.is_some();
         let onselect = {
             let selected = selected.clone();
@@ -187,6 +145,60 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
             <h2 class="cx-title" id={heading.clone()}>{ question.text.get(&props.locale.tag).to_owned() }</h2>
             { body }
         </div>
+    }
+}
+
+/// A question answered by one tap: its options, the labels of a scale's ends, and how an option's
+/// index becomes the answer.
+struct RadioQuestion {
+    options: Vec<RadioOption>,
+    ends: Option<[&'static str; 2]>,
+    to_answer: Rc<dyn Fn(usize) -> AnswerValue>,
+}
+
+/// The radio form of scales, yes/no and single choice; `None` for other kinds.
+fn radio_question(kind: &QuestionKind, locale: &Locale) -> Option<RadioQuestion> {
+    let texts = locale.texts;
+    let plain = |label: &str| RadioOption {
+        label: AttrValue::from(label.to_owned()),
+        name: None,
+    };
+    match kind {
+        QuestionKind::Nps | QuestionKind::Csat { .. } | QuestionKind::Ces => {
+            let (min, max) = kind.scale()?;
+            let (ends, style) = match kind {
+                QuestionKind::Nps => (texts.nps_ends, CsatStyle::Numbers),
+                QuestionKind::Ces => (texts.ces_ends, CsatStyle::Numbers),
+                QuestionKind::Csat { style } => (texts.csat_ends, *style),
+                _ => return None,
+            };
+            Some(RadioQuestion {
+                options: (min..=max)
+                    .map(|v| scale_option(v, min, max, ends, style))
+                    .collect(),
+                ends: Some(ends),
+                to_answer: Rc::new(move |i| AnswerValue::Score(min + i as i64)),
+            })
+        }
+        QuestionKind::YesNo => Some(RadioQuestion {
+            options: texts.yes_no.iter().map(|label| plain(label)).collect(),
+            ends: None,
+            to_answer: Rc::new(|i| AnswerValue::YesNo(i == 0)),
+        }),
+        QuestionKind::SingleChoice { options } => {
+            let ids: Vec<String> = options.iter().map(|o| o.id.clone()).collect();
+            Some(RadioQuestion {
+                options: options
+                    .iter()
+                    .map(|o| plain(o.text.get(&locale.tag)))
+                    .collect(),
+                ends: None,
+                to_answer: Rc::new(move |i| {
+                    AnswerValue::Text(ids.get(i).cloned().unwrap_or_default())
+                }),
+            })
+        }
+        _ => None,
     }
 }
 

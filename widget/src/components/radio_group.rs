@@ -3,8 +3,8 @@
 //! chooses.
 
 use std::rc::Rc;
-use web_sys::HtmlElement;
 use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
 use yew::prelude::*;
 
 /// One option of a [`RadioGroup`].

@@ -32,7 +32,11 @@ impl Localized {
         self.0
             .iter()
             .find(|(tag, _)| tag.eq_ignore_ascii_case(locale))
-            .or_else(|| self.0.iter().find(|(tag, _)| tag.eq_ignore_ascii_case(language)))
+            .or_else(|| {
+                self.0
+                    .iter()
+                    .find(|(tag, _)| tag.eq_ignore_ascii_case(language))
+            })
             .or_else(|| self.0.iter().find(|(tag, _)| matches(tag)))
             .or_else(|| self.0.get_key_value("en"))
             .or_else(|| self.0.iter().next())

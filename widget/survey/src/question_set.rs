@@ -54,7 +54,8 @@ impl QuestionSet {
                 return Err(QuestionSetError::BadQuestionId(q.id.clone()));
             }
             match &q.kind {
-                QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } => {
+                QuestionKind::SingleChoice { options }
+                | QuestionKind::MultipleChoice { options } => {
                     let repeated = options
                         .iter()
                         .enumerate()
@@ -63,10 +64,10 @@ impl QuestionSet {
                         return Err(QuestionSetError::BadOptions(q.id.clone()));
                     }
                 }
-                QuestionKind::Text { max_length } => {
-                    if !(1..=MAX_TEXT_LENGTH).contains(max_length) {
-                        return Err(QuestionSetError::BadTextLimit(q.id.clone()));
-                    }
+                QuestionKind::Text { max_length }
+                    if !(1..=MAX_TEXT_LENGTH).contains(max_length) =>
+                {
+                    return Err(QuestionSetError::BadTextLimit(q.id.clone()));
                 }
                 _ => {}
             }

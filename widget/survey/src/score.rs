@@ -239,7 +239,10 @@ mod tests {
     fn nps_of_a_mixed_sample() {
         // 5 promoters, 3 passives, 2 detractors.
         let s = nps(&Tally::of([10, 9, 9, 10, 9, 8, 7, 7, 6, 0])).expect("answers");
-        assert_eq!((s.count, s.promoters, s.passives, s.detractors), (10, 5, 3, 2));
+        assert_eq!(
+            (s.count, s.promoters, s.passives, s.detractors),
+            (10, 5, 3, 2)
+        );
         close(s.score, 30.0);
         interval(s.interval, -20.38, 66.53);
     }

@@ -25,7 +25,9 @@ pub enum ValidationError {
     )]
     InvalidId,
     /// The locale is not a plausible language tag.
-    #[error("locale must be a language tag such as en, pt-BR or pl (at most {MAX_LOCALE_LENGTH} characters)")]
+    #[error(
+        "locale must be a language tag such as en, pt-BR or pl (at most {MAX_LOCALE_LENGTH} characters)"
+    )]
     InvalidLocale,
     /// A context entry is malformed.
     #[error("context {key:?}: {reason}")]
@@ -115,8 +117,7 @@ impl ValidationError {
 /// Whether `s` is a site key or an id: ASCII letters, digits, `-` and `_` only.
 pub fn is_token(s: &str) -> bool {
     !s.is_empty()
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
@@ -280,7 +281,10 @@ mod tests {
         let r = response(vec![
             ("csat", AnswerValue::Score(2)),
             ("ces", AnswerValue::Score(6)),
-            ("comment", AnswerValue::Text("Shipping cost was a surprise".into())),
+            (
+                "comment",
+                AnswerValue::Text("Shipping cost was a surprise".into()),
+            ),
         ]);
         assert_eq!(code(&r), "ok");
     }
@@ -290,11 +294,20 @@ mod tests {
         let cases = [
             (vec![("csat", AnswerValue::Score(6))], "score_out_of_range"),
             (vec![("csat", AnswerValue::Score(0))], "score_out_of_range"),
-            (vec![("csat", AnswerValue::Text("5".into()))], "wrong_answer_type"),
-            (vec![("comment", AnswerValue::Score(5))], "wrong_answer_type"),
+            (
+                vec![("csat", AnswerValue::Text("5".into()))],
+                "wrong_answer_type",
+            ),
+            (
+                vec![("comment", AnswerValue::Score(5))],
+                "wrong_answer_type",
+            ),
             (vec![("nope", AnswerValue::Score(5))], "unknown_question"),
             (
-                vec![("csat", AnswerValue::Score(5)), ("csat", AnswerValue::Score(4))],
+                vec![
+                    ("csat", AnswerValue::Score(5)),
+                    ("csat", AnswerValue::Score(4)),
+                ],
                 "duplicate_answer",
             ),
             (
@@ -341,6 +354,9 @@ mod tests {
         r.stage = Stage::Browsing;
         assert_eq!(r.validate(&set), Ok(()));
         r.answers[0].value = AnswerValue::Score(1);
-        assert_eq!(r.validate(&set).map_err(|e| e.code()), Err("wrong_answer_type"));
+        assert_eq!(
+            r.validate(&set).map_err(|e| e.code()),
+            Err("wrong_answer_type")
+        );
     }
 }
