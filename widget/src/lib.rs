@@ -66,10 +66,13 @@ fn context_entries(context: &JsValue) -> BTreeMap<String, String> {
             let pair = js_sys::Array::from(&entry);
             let key = pair.get(0).as_string()?;
             let value = pair.get(1);
-            // Numbers are formatted by JS: Rust's float formatting would add ~15 KB to the wasm.
+            // Formatted by JS, so a number reads as the store wrote it (1042, not 1042.0).
             let value = value.as_string().or_else(|| {
                 value.as_f64()?;
-                js_sys::Number::from(value).to_string(10).ok().map(String::from)
+                js_sys::Number::from(value)
+                    .to_string(10)
+                    .ok()
+                    .map(String::from)
             })?;
             Some((key, value))
         })
