@@ -47,6 +47,10 @@ impl TestApp {
         format!("http://{}{path}", self.address)
     }
 
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.expect("GET")
+    }
+
     async fn post_response(&self, body: &Value) -> (StatusCode, Value) {
         self.post_raw(&body.to_string(), "application/json", None)
             .await
@@ -346,12 +350,7 @@ async fn the_cors_preflight_allows_posting_json() {
 #[tokio::test]
 async fn the_site_config_has_every_stage_and_revalidates_with_its_etag() {
     let app = TestApp::spawn().await;
-    let response = app
-        .http
-        .get(app.url("/v1/sites/demo/config"))
-        .send()
-        .await
-        .expect("config");
+    let response = app.get("/v1/sites/demo/config").await;
     assert_eq!(response.status(), StatusCode::OK);
     let headers = response.headers().clone();
     assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
@@ -379,12 +378,7 @@ async fn the_site_config_has_every_stage_and_revalidates_with_its_etag() {
         .expect("revalidation");
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
 
-    let missing = app
-        .http
-        .get(app.url("/v1/sites/nope/config"))
-        .send()
-        .await
-        .expect("config");
+    let missing = app.get("/v1/sites/nope/config").await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     let reply: Value = missing.json().await.expect("json error");
     assert_eq!(reply["error"], "unknown_site");
@@ -466,26 +460,18 @@ async fn the_loader_and_widget_are_served_precompressed_with_the_right_caching()
     }
     println!("widget wasm + js: {total_brotli} brotli bytes");
 
-    let missing = app
-        .http
-        .get(app.url("/assets/widget-0000.wasm"))
-        .send()
-        .await
-        .expect("asset");
+    let missing = app.get("/assets/widget-0000.wasm").await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn the_demo_store_carries_the_snippet_exactly_as_store_owners_paste_it() {
     let app = TestApp::spawn().await;
-    let root = app.http.get(app.url("/")).send().await.expect("root");
+    let root = app.get("/").await;
     assert_eq!(root.status(), StatusCode::SEE_OTHER);
     let page = app
-        .http
-        .get(app.url("/demo/order-confirmation.html?order=1042"))
-        .send()
+        .get("/demo/order-confirmation.html?order=1042")
         .await
-        .expect("page")
         .text()
         .await
         .expect("html");
@@ -505,13 +491,7 @@ async fn the_demo_store_carries_the_snippet_exactly_as_store_owners_paste_it() {
         "support.html",
         "returns.html",
     ] {
-        let status = app
-            .http
-            .get(app.url(&format!("/demo/{page}")))
-            .send()
-            .await
-            .expect("page")
-            .status();
+        let status = app.get(&format!("/demo/{page}")).await.status();
         assert_eq!(status, StatusCode::OK, "{page}");
     }
 }
@@ -519,12 +499,7 @@ async fn the_demo_store_carries_the_snippet_exactly_as_store_owners_paste_it() {
 #[tokio::test]
 async fn unknown_paths_get_a_json_404() {
     let app = TestApp::spawn().await;
-    let response = app
-        .http
-        .get(app.url("/nope"))
-        .send()
-        .await
-        .expect("request");
+    let response = app.get("/nope").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let reply: Value = response.json().await.expect("json");
     assert_eq!(reply["error"], "not_found");

@@ -3,7 +3,7 @@
 use crate::selectors;
 use crate::wait;
 use anyhow::Context;
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions, PointerAction, TouchActions};
 use fantoccini::elements::{Element, ShadowRoot};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
@@ -21,9 +21,27 @@ pub struct Browser {
     _profile: tempfile::TempDir,
 }
 
+/// The screen a [`Browser`] emulates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// A 1280x900 desktop window with a mouse.
+    Desktop,
+    /// A 360x740 phone with a touch screen (Chrome's mobile emulation).
+    Phone,
+}
+
+/// The phone's viewport width in CSS pixels.
+pub const PHONE_WIDTH: u32 = 360;
+
 impl Browser {
-    /// Starts chromedriver on a free port and opens a fresh headless Chromium profile.
+    /// Starts chromedriver on a free port and opens a fresh headless Chromium profile on a desktop
+    /// screen.
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_on(Screen::Desktop).await
+    }
+
+    /// Starts chromedriver on a free port and opens a fresh headless Chromium profile.
+    pub async fn start_on(screen: Screen) -> anyhow::Result<Self> {
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
@@ -52,10 +70,7 @@ impl Browser {
         .await?;
 
         let profile = tempfile::tempdir()?;
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "goog:chromeOptions".into(),
-            json!({
+        let mut options = json!({
                 "binary": chromium,
                 "args": [
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -64,8 +79,16 @@ impl Browser {
                     "--window-size=1280,900",
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
-            }),
-        );
+        });
+        if screen == Screen::Phone {
+            options["mobileEmulation"] = json!({
+                "deviceMetrics": { "width": PHONE_WIDTH, "height": 740, "pixelRatio": 2, "touch": true },
+                "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 \
+                              (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36",
+            });
+        }
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("goog:chromeOptions".into(), options);
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(capabilities)
             .connect(&webdriver)
@@ -122,6 +145,34 @@ impl Browser {
         }
         self.client.perform_actions(actions).await?;
         Ok(())
+    }
+
+    /// Taps `element` with a finger (a touch pointer, not a mouse).
+    pub async fn tap(&self, element: &Element) -> anyhow::Result<()> {
+        let finger = TouchActions::new("finger".into())
+            .then(PointerAction::MoveToElement {
+                element: element.clone(),
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down { button: 0 })
+            .then(PointerAction::Up { button: 0 });
+        self.client.perform_actions(finger).await?;
+        Ok(())
+    }
+
+    /// The width in CSS pixels of the widget's card.
+    pub async fn survey_width(&self) -> anyhow::Result<f64> {
+        let width = self
+            .client
+            .execute(
+                "return document.querySelector(arguments[0]).shadowRoot
+                     .querySelector('section').getBoundingClientRect().width;",
+                vec![json!(selectors::HOST)],
+            )
+            .await?;
+        width.as_f64().context("the survey has no width")
     }
 
     /// Types `text` on whatever has focus.

@@ -9,5 +9,5 @@ pub mod collector;
 pub mod selectors;
 pub mod wait;
 
-pub use browser::Browser;
+pub use browser::{Browser, Screen};
 pub use collector::TestCollector;

@@ -1,8 +1,10 @@
 //! A shopper answers the checkout survey on the demo store's order confirmation page, once with the
 //! mouse and once with the keyboard alone, and the collector stores exactly what they answered.
 
-use e2e::{Browser, TestCollector, selectors, wait};
+use e2e::browser::PHONE_WIDTH;
+use e2e::{Browser, Screen, TestCollector, selectors, wait};
 use fantoccini::Locator;
+use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use sqlx::{Row, SqlitePool};
 use std::collections::BTreeMap;
@@ -88,6 +90,49 @@ fn assert_checkout_response(stored: &Stored, csat: i64, ces: i64, comment: &str)
     assert_eq!(stored.answers["comment"], (None, Some(comment.to_owned())));
 }
 
+/// A mouse click or a finger tap.
+#[derive(Debug, Clone, Copy)]
+enum Pointer {
+    Mouse,
+    Finger,
+}
+
+async fn press(browser: &Browser, pointer: Pointer, element: &Element) -> anyhow::Result<()> {
+    match pointer {
+        Pointer::Mouse => Ok(element.click().await?),
+        Pointer::Finger => browser.tap(element).await,
+    }
+}
+
+/// Answers CSAT `csat`, CES `ces` and the comment with `pointer`, typing the comment.
+async fn answer_checkout_survey(
+    browser: &Browser,
+    pointer: Pointer,
+    csat: usize,
+    ces: usize,
+    comment: &str,
+) -> anyhow::Result<()> {
+    let survey = browser.survey().await?;
+    browser.wait_for_question(&survey, "How satisfied").await?;
+    let options = survey.find_all(Locator::Css(selectors::OPTION)).await?;
+    assert_eq!(options.len(), 5, "CSAT is a 1-5 scale");
+    press(browser, pointer, &options[csat - 1]).await?;
+
+    browser.wait_for_question(&survey, "How easy").await?;
+    let options = survey.find_all(Locator::Css(selectors::OPTION)).await?;
+    assert_eq!(options.len(), 7, "CES is a 1-7 scale");
+    press(browser, pointer, &options[ces - 1]).await?;
+
+    browser.wait_for_question(&survey, "done better").await?;
+    let text_box = browser.wait_for(&survey, selectors::TEXT_BOX).await?;
+    press(browser, pointer, &text_box).await?;
+    browser.type_text(comment).await?;
+    let send = survey.find(Locator::Css(selectors::PRIMARY)).await?;
+    press(browser, pointer, &send).await?;
+    browser.wait_for(&survey, selectors::THANK_YOU).await?;
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_shopper_answers_the_checkout_survey_with_the_mouse() -> anyhow::Result<()> {
     let collector = TestCollector::start().await?;
@@ -96,28 +141,14 @@ async fn a_shopper_answers_the_checkout_survey_with_the_mouse() -> anyhow::Resul
         .client
         .goto(&collector.url("/demo/order-confirmation.html?order=MOUSE-1"))
         .await?;
-
-    let survey = browser.survey().await?;
-    browser.wait_for_question(&survey, "How satisfied").await?;
-    let options = survey.find_all(Locator::Css(selectors::OPTION)).await?;
-    assert_eq!(options.len(), 5, "CSAT is a 1-5 scale");
-    options[1].click().await?; // 2
-
-    browser.wait_for_question(&survey, "How easy").await?;
-    let options = survey.find_all(Locator::Css(selectors::OPTION)).await?;
-    assert_eq!(options.len(), 7, "CES is a 1-7 scale");
-    options[3].click().await?; // 4
-
-    browser.wait_for_question(&survey, "done better").await?;
-    let text_box = browser.wait_for(&survey, selectors::TEXT_BOX).await?;
-    text_box.click().await?;
-    text_box.send_keys("Shipping cost was a surprise").await?;
-    survey
-        .find(Locator::Css(selectors::PRIMARY))
-        .await?
-        .click()
-        .await?;
-    browser.wait_for(&survey, selectors::THANK_YOU).await?;
+    answer_checkout_survey(
+        &browser,
+        Pointer::Mouse,
+        2,
+        4,
+        "Shipping cost was a surprise",
+    )
+    .await?;
 
     let stored = completed_response(&collector, "MOUSE-1", 3).await?;
     assert_checkout_response(&stored, 2, 4, "Shipping cost was a surprise");
@@ -173,5 +204,30 @@ async fn a_shopper_answers_the_checkout_survey_with_the_keyboard_alone() -> anyh
 
     let stored = completed_response(&collector, "KEYS-1", 3).await?;
     assert_checkout_response(&stored, 3, 7, "Keyboard only, and fine");
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shopper_answers_the_checkout_survey_by_touch_on_a_phone() -> anyhow::Result<()> {
+    let collector = TestCollector::start().await?;
+    let browser = Browser::start_on(Screen::Phone).await?;
+    browser
+        .client
+        .goto(&collector.url("/demo/order-confirmation.html?order=TOUCH-1"))
+        .await?;
+    browser.survey().await?;
+    // On a narrow screen the survey is a bottom sheet as wide as the screen.
+    assert_eq!(browser.survey_width().await?, f64::from(PHONE_WIDTH));
+    answer_checkout_survey(
+        &browser,
+        Pointer::Finger,
+        1,
+        2,
+        "Could not pick a delivery day",
+    )
+    .await?;
+
+    let stored = completed_response(&collector, "TOUCH-1", 3).await?;
+    assert_checkout_response(&stored, 1, 2, "Could not pick a delivery day");
     browser.close().await
 }

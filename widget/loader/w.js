@@ -7,71 +7,73 @@
  *
  * __WIDGET_JS__ and __WIDGET_WASM__ are replaced by build.rs with the content-hashed asset paths. */
 (function (w, d) {
-  var script = d.currentScript || d.querySelector('script[data-site][src*="/w.js"]');
-  if (!script || w.cx && w.cx.loaded) return;
-  var site = script.getAttribute('data-site');
-  var base = new URL(script.src, d.baseURI).origin;
-  var queue = (w.cx && w.cx.q) || [];
-  var PREFIX = 'cx:r:';
-  var store = {};
-  var widget;
-
   try {
-    store = w.localStorage;
-  } catch (e) {}
+    var script = d.currentScript || d.querySelector('script[data-site][src*="/w.js"]');
+    if (!script || w.cx && w.cx.loaded) return;
+    var site = script.getAttribute('data-site');
+    var base = new URL(script.src, d.baseURI).origin;
+    var queue = (w.cx && w.cx.q) || [];
+    var PREFIX = 'cx:r:';
+    var store = {};
+    var widget;
 
-  // Keeps the response's latest JSON under `key` until the collector has it. Another send of the
-  // same id may have replaced it meanwhile, so only the version that was acknowledged is removed.
-  // 5xx and 429 are temporary: the entry stays and the next page load sends it again.
-  function deliver(key, body) {
     try {
-      store.setItem(key, body);
+      store = w.localStorage;
     } catch (e) {}
-    fetch(base + '/v1/responses', {
-      method: 'POST',
-      body: body,
-      keepalive: true,
-      // text/plain keeps this a "simple" request: no CORS preflight round trip.
-      headers: { 'Content-Type': 'text/plain' }
-    }).then(function (r) {
-      if (r.status < 500 && r.status != 429 && store.getItem(key) == body) store.removeItem(key);
-    }).catch(function () {});
-  }
 
-  function load() {
-    return widget || (widget = Promise.all([
-      import(base + '__WIDGET_JS__'),
-      fetch(base + '/v1/sites/' + encodeURIComponent(site) + '/config').then(function (r) {
-        if (!r.ok) throw r.status;
-        return r.json();
-      })
-    ]).then(function (m) {
-      return m[0].default({ module_or_path: base + '__WIDGET_WASM__' }).then(function () {
-        return m;
-      });
-    }));
-  }
-
-  function run(name, a, b) {
-    if (name == 'stage') {
-      load().then(function (m) {
-        m[0].show(base, site, m[1], a, b || {}, deliver);
+    // Keeps the response's latest JSON under `key` until the collector has it. Another send of the
+    // same id may have replaced it meanwhile, so only the version that was acknowledged is removed.
+    // 5xx and 429 are temporary: the entry stays and the next page load sends it again.
+    function deliver(key, body) {
+      try {
+        store.setItem(key, body);
+      } catch (e) {}
+      fetch(base + '/v1/responses', {
+        method: 'POST',
+        body: body,
+        keepalive: true,
+        // text/plain keeps this a "simple" request: no CORS preflight round trip.
+        headers: { 'Content-Type': 'text/plain' }
+      }).then(function (r) {
+        if (r.status < 500 && r.status != 429 && store.getItem(key) == body) store.removeItem(key);
       }).catch(function () {});
     }
-  }
 
-  w.cx = function () {
-    try {
-      run.apply(null, arguments);
-    } catch (e) {}
-  };
-  w.cx.loaded = 1;
-
-  try {
-    for (var i = 0; i < store.length; i++) {
-      var key = store.key(i);
-      if (key.indexOf(PREFIX) == 0) deliver(key, store.getItem(key));
+    function load() {
+      return widget || (widget = Promise.all([
+        import(base + '__WIDGET_JS__'),
+        fetch(base + '/v1/sites/' + encodeURIComponent(site) + '/config').then(function (r) {
+          if (!r.ok) throw r.status;
+          return r.json();
+        })
+      ]).then(function (m) {
+        return m[0].default({ module_or_path: base + '__WIDGET_WASM__' }).then(function () {
+          return m;
+        });
+      }));
     }
+
+    function run(name, a, b) {
+      if (name == 'stage') {
+        load().then(function (m) {
+          m[0].show(base, site, m[1], a, b || {}, deliver);
+        }).catch(function () {});
+      }
+    }
+
+    w.cx = function () {
+      try {
+        run.apply(null, arguments);
+      } catch (e) {}
+    };
+    w.cx.loaded = 1;
+
+    try {
+      for (var i = 0; i < store.length; i++) {
+        var key = store.key(i);
+        if (key.indexOf(PREFIX) == 0) deliver(key, store.getItem(key));
+      }
+    } catch (e) {}
+    for (var j = 0; j < queue.length; j++) w.cx.apply(null, queue[j]);
   } catch (e) {}
-  for (var j = 0; j < queue.length; j++) w.cx.apply(null, queue[j]);
 })(window, document);

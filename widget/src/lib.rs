@@ -70,7 +70,7 @@ fn context_entries(context: &JsValue) -> BTreeMap<String, String> {
             let value = value.as_string().or_else(|| {
                 value.as_f64()?;
                 js_sys::Number::from(value)
-                    .to_string(10)
+                    .to_string_with_radix(10)
                     .ok()
                     .map(String::from)
             })?;

@@ -27,12 +27,21 @@ fn comment(id: &str, text: [&str; 3], show_if: Option<Condition>) -> Question {
     }
 }
 
-fn csat_at_most(score: i64) -> Option<Condition> {
-    Some(Condition {
-        question: "csat".into(),
-        at_most: Some(score),
-        ..Condition::default()
-    })
+/// "What could we have done better?", asked when the CSAT answer is 3 or lower.
+fn done_better_after_low_csat() -> Question {
+    comment(
+        "comment",
+        [
+            "What could we have done better?",
+            "O que poderíamos ter feito melhor?",
+            "Co mogliśmy zrobić lepiej?",
+        ],
+        Some(Condition {
+            question: "csat".into(),
+            at_most: Some(3),
+            ..Condition::default()
+        }),
+    )
 }
 
 /// The default question set (version 1) of `stage`, in English, Brazilian Portuguese and Polish.
@@ -80,15 +89,7 @@ pub fn question_set(stage: Stage) -> QuestionSet {
                     "Jak łatwo było złożyć zamówienie?",
                 ],
             ),
-            comment(
-                "comment",
-                [
-                    "What could we have done better?",
-                    "O que poderíamos ter feito melhor?",
-                    "Co mogliśmy zrobić lepiej?",
-                ],
-                csat_at_most(3),
-            ),
+            done_better_after_low_csat(),
         ],
         Stage::Delivery => vec![
             question(
@@ -129,15 +130,7 @@ pub fn question_set(stage: Stage) -> QuestionSet {
                     "Jak łatwo było rozwiązać Twój problem?",
                 ],
             ),
-            comment(
-                "comment",
-                [
-                    "What could we have done better?",
-                    "O que poderíamos ter feito melhor?",
-                    "Co mogliśmy zrobić lepiej?",
-                ],
-                csat_at_most(3),
-            ),
+            done_better_after_low_csat(),
         ],
         Stage::Returns => vec![
             question(
