@@ -30,7 +30,7 @@ impl Server {
     pub async fn build(config: &ServeConfig) -> anyhow::Result<Self> {
         let store = Store::connect(&config.database_url)
             .await
-            .with_context(|| format!("opening the database {}", config.database_url))?;
+            .with_context(|| format!("opening the database {}", redacted(&config.database_url)))?;
         if store
             .seed_demo_site()
             .await
@@ -65,6 +65,20 @@ impl Server {
     }
 }
 
+/// The database URL with its password, if any, replaced by `***`, for logs and errors.
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
 /// Completes on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     let ctrl_c = async {
@@ -88,4 +102,23 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn passwords_in_database_urls_are_never_printed() {
+        assert_eq!(
+            redacted("postgres://cx:s3cret@db:5432/cx"),
+            "postgres://cx:***@db:5432/cx"
+        );
+        assert_eq!(redacted("postgres://cx@db/cx"), "postgres://cx@db/cx");
+        assert_eq!(
+            redacted("sqlite://answers.sqlite3"),
+            "sqlite://answers.sqlite3"
+        );
+        assert_eq!(redacted("answers.sqlite3"), "answers.sqlite3");
+    }
 }

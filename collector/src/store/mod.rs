@@ -20,16 +20,17 @@ pub enum StoreError {
     #[error("response {0:?} is already stored for another site, stage or question set version")]
     ResponseIdConflict(String),
     /// A database URL this collector cannot use.
-    #[error(
-        "unsupported database URL {0:?}: use sqlite://PATH or a file path (PostgreSQL support is planned)"
-    )]
+    #[error("unsupported database URL scheme {0:?}: use sqlite://PATH or a file path")]
     UnsupportedUrl(String),
     /// The database refused or failed.
-    #[error("database error: {0}")]
+    #[error("database error")]
     Database(#[from] sqlx::Error),
     /// The schema could not be brought up to date.
-    #[error("database migration failed: {0}")]
+    #[error("database migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The SQLite file's folder does not exist (SQLite creates the file, not its folders).
+    #[error("the folder {0:?} does not exist; create it or choose another path")]
+    MissingFolder(std::path::PathBuf),
     /// A stored value that does not parse (a bug or a hand-edited database).
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
@@ -94,7 +95,8 @@ impl Store {
         if url.starts_with("sqlite:") || !url.contains("://") {
             Ok(Store::Sqlite(SqliteStore::connect(url).await?))
         } else {
-            Err(StoreError::UnsupportedUrl(url.to_owned()))
+            let scheme = url.split("://").next().unwrap_or_default();
+            Err(StoreError::UnsupportedUrl(scheme.to_owned()))
         }
     }
 

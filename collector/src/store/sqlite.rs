@@ -30,6 +30,12 @@ impl SqliteStore {
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
+        if let Some(folder) = options.get_filename().parent()
+            && !folder.as_os_str().is_empty()
+            && !folder.is_dir()
+        {
+            return Err(StoreError::MissingFolder(folder.to_path_buf()));
+        }
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
