@@ -9,6 +9,19 @@ cd "$root"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+step "PostgreSQL for the storage tests"
+# Every storage test also runs on PostgreSQL, each in a database of its own (created and dropped by
+# the test). CX_TEST_POSTGRES_URL names another server; by default the local one, started if down.
+if [ -z "${CX_TEST_POSTGRES_URL:-}" ]; then
+    if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && command -v pg_ctlcluster >/dev/null; then
+        pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+    fi
+    pg_isready -h 127.0.0.1 -p 5432 || {
+        echo "PostgreSQL is not reachable on 127.0.0.1:5432; start it or set CX_TEST_POSTGRES_URL" >&2
+        exit 1
+    }
+fi
+
 step "cargo fmt --check"
 cargo fmt --all --check
 step "cargo clippy --all-targets -- -D warnings"

@@ -28,7 +28,8 @@ pub struct ServeArgs {
     #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
-    /// Where answers are stored: sqlite://PATH or a plain file path (created if missing).
+    /// Where answers are stored: sqlite://PATH or a plain file path (created if missing), or
+    /// postgres://USER:PASSWORD@HOST/DB for several collectors sharing one database.
     #[arg(
         long,
         env = "DATABASE_URL",

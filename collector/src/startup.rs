@@ -13,7 +13,7 @@ use tokio::net::TcpListener;
 pub struct ServeConfig {
     /// Address to listen on; port 0 picks a free one.
     pub listen: SocketAddr,
-    /// `sqlite://PATH` or a file path.
+    /// `sqlite://PATH`, a file path, or `postgres://...`.
     pub database_url: String,
 }
 

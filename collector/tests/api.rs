@@ -1,86 +1,24 @@
 //! The collector over real HTTP, on a free port, with a fresh SQLite file per test.
 
-use collector::startup::{ServeConfig, Server};
+mod support;
+
+use collector::store::{Store, StoreError};
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap};
 use serde_json::{Value, json};
-use sqlx::{Row, SqlitePool};
-use std::net::SocketAddr;
-use tokio::sync::oneshot;
+use support::{Engine, TestApp};
+use survey::AnswerValue;
 
-struct TestApp {
-    address: SocketAddr,
-    database: std::path::PathBuf,
-    http: reqwest::Client,
-    _dir: tempfile::TempDir,
-    _stop: oneshot::Sender<()>,
-}
-
-impl TestApp {
-    async fn spawn() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let database = dir.path().join("collector.sqlite3");
-        let config = ServeConfig {
-            listen: "127.0.0.1:0".parse().expect("address"),
-            database_url: database.display().to_string(),
-        };
-        let server = Server::build(&config).await.expect("collector starts");
-        let address = server.address();
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(server.run_until(async {
-            let _ = stopped.await;
-        }));
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("http client");
-        TestApp {
-            address,
-            database,
-            http,
-            _dir: dir,
-            _stop: stop,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.address)
-    }
-
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.http.get(self.url(path)).send().await.expect("GET")
-    }
-
-    async fn post_response(&self, body: &Value) -> (StatusCode, Value) {
-        self.post_raw(&body.to_string(), "application/json", None)
-            .await
-    }
-
-    async fn post_raw(
-        &self,
-        body: &str,
-        content_type: &str,
-        origin: Option<&str>,
-    ) -> (StatusCode, Value) {
-        let mut request = self
-            .http
-            .post(self.url("/v1/responses"))
-            .header(header::CONTENT_TYPE, content_type)
-            .body(body.to_owned());
-        if let Some(origin) = origin {
-            request = request.header(header::ORIGIN, origin);
-        }
-        let response = request.send().await.expect("request");
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn db(&self) -> SqlitePool {
-        SqlitePool::connect(&format!("sqlite://{}?mode=ro", self.database.display()))
-            .await
-            .expect("database opens")
-    }
-}
+on_both_engines!(
+    a_valid_answer_is_stored_with_everything_it_carries,
+    a_duplicate_response_is_stored_once,
+    a_comment_sent_later_completes_the_same_response,
+    each_kind_of_bad_input_gets_its_own_clear_4xx,
+    a_response_id_reused_for_another_stage_is_a_conflict,
+    the_demo_site_accepts_localhost_origins_only,
+    the_site_config_has_every_stage_and_revalidates_with_its_etag,
+    a_database_from_a_newer_collector_is_refused,
+);
 
 fn checkout_response(id: &str) -> Value {
     json!({
@@ -97,58 +35,57 @@ fn checkout_response(id: &str) -> Value {
 
 const ID: &str = "5b7c1f0e-8a2d-4c3b-9e6f-0a1b2c3d4e5f";
 
-#[tokio::test]
-async fn a_valid_answer_is_stored_with_everything_it_carries() {
-    let app = TestApp::spawn().await;
+async fn a_valid_answer_is_stored_with_everything_it_carries(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
     let (status, body) = app.post_response(&checkout_response(ID)).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body, json!({ "id": ID, "status": "created" }));
 
-    let db = app.db().await;
-    let row = sqlx::query("SELECT * FROM responses WHERE id = ?")
-        .bind(ID)
-        .fetch_one(&db)
+    let stored = app
+        .store()
+        .await
+        .response("demo", ID)
         .await
         .expect("stored");
-    assert_eq!(row.get::<String, _>("site"), "demo");
-    assert_eq!(row.get::<String, _>("stage"), "checkout");
-    assert_eq!(row.get::<i64, _>("question_set_version"), 1);
-    assert_eq!(row.get::<String, _>("order_ref"), "1042");
-    assert_eq!(row.get::<String, _>("locale"), "en");
-    assert_eq!(row.get::<i64, _>("completed"), 0);
-    let answer = sqlx::query("SELECT kind, score, value FROM answers WHERE response_id = ?")
-        .bind(ID)
-        .fetch_one(&db)
-        .await
-        .expect("answer stored");
-    assert_eq!(answer.get::<String, _>("kind"), "csat");
-    assert_eq!(answer.get::<i64, _>("score"), 2);
+    let sent: survey::Response =
+        serde_json::from_value(checkout_response(ID)).expect("a valid response");
+    assert_eq!(stored.response, sent);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_millis() as i64;
+    assert!(
+        (now - stored.received_at_ms).abs() < 60_000,
+        "received_at is now"
+    );
 }
 
-#[tokio::test]
-async fn a_duplicate_response_is_stored_once() {
-    let app = TestApp::spawn().await;
+async fn a_duplicate_response_is_stored_once(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
     let body = checkout_response(ID);
     assert_eq!(app.post_response(&body).await.0, StatusCode::CREATED);
+    let first = app
+        .store()
+        .await
+        .response("demo", ID)
+        .await
+        .expect("stored");
     let (status, reply) = app.post_response(&body).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(reply["status"], "merged");
 
-    let db = app.db().await;
-    let responses: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM responses")
-        .fetch_one(&db)
+    let again = app
+        .store()
         .await
-        .expect("count");
-    let answers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM answers")
-        .fetch_one(&db)
+        .response("demo", ID)
         .await
-        .expect("count");
-    assert_eq!((responses, answers), (1, 1));
+        .expect("stored");
+    assert_eq!(again.response, first.response);
+    assert_eq!(again.received_at_ms, first.received_at_ms);
 }
 
-#[tokio::test]
-async fn a_comment_sent_later_completes_the_same_response() {
-    let app = TestApp::spawn().await;
+async fn a_comment_sent_later_completes_the_same_response(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
     assert_eq!(
         app.post_response(&checkout_response(ID)).await.0,
         StatusCode::CREATED
@@ -162,26 +99,27 @@ async fn a_comment_sent_later_completes_the_same_response() {
     complete["completed"] = json!(true);
     assert_eq!(app.post_response(&complete).await.0, StatusCode::OK);
 
-    let db = app.db().await;
-    let completed: i64 = sqlx::query_scalar("SELECT completed FROM responses WHERE id = ?")
-        .bind(ID)
-        .fetch_one(&db)
+    let stored = app
+        .store()
+        .await
+        .response("demo", ID)
         .await
         .expect("stored");
-    let comment: String = sqlx::query_scalar(
-        "SELECT text FROM answers WHERE response_id = ? AND question = 'comment'",
-    )
-    .bind(ID)
-    .fetch_one(&db)
-    .await
-    .expect("comment stored");
-    assert_eq!(completed, 1);
-    assert_eq!(comment, "Delivery slot was missing");
+    assert!(stored.response.completed);
+    let comment = stored
+        .response
+        .answers
+        .iter()
+        .find(|a| a.question == "comment");
+    assert_eq!(
+        comment.map(|a| &a.value),
+        Some(&AnswerValue::Text("Delivery slot was missing".into()))
+    );
+    assert_eq!(stored.response.answers.len(), 3);
 }
 
-#[tokio::test]
-async fn each_kind_of_bad_input_gets_its_own_clear_4xx() {
-    let app = TestApp::spawn().await;
+async fn each_kind_of_bad_input_gets_its_own_clear_4xx(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
     let with = |patch: &dyn Fn(&mut Value)| {
         let mut body = checkout_response(ID);
         patch(&mut body);
@@ -284,16 +222,12 @@ async fn each_kind_of_bad_input_gets_its_own_clear_4xx() {
     );
 
     // Nothing bad was stored.
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM responses")
-        .fetch_one(&app.db().await)
-        .await
-        .expect("count");
-    assert_eq!(count, 0);
+    let stored = app.store().await.response("demo", ID).await;
+    assert!(matches!(stored, Err(StoreError::NotFound)), "{stored:?}");
 }
 
-#[tokio::test]
-async fn a_response_id_reused_for_another_stage_is_a_conflict() {
-    let app = TestApp::spawn().await;
+async fn a_response_id_reused_for_another_stage_is_a_conflict(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
     assert_eq!(
         app.post_response(&checkout_response(ID)).await.0,
         StatusCode::CREATED
@@ -309,9 +243,8 @@ async fn a_response_id_reused_for_another_stage_is_a_conflict() {
     );
 }
 
-#[tokio::test]
-async fn the_demo_site_accepts_localhost_origins_only() {
-    let app = TestApp::spawn().await;
+async fn the_demo_site_accepts_localhost_origins_only(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
     let body = checkout_response(ID).to_string();
     for origin in ["http://localhost:3000", "http://127.0.0.1:8080"] {
         let (status, _) = app
@@ -330,7 +263,7 @@ async fn the_demo_site_accepts_localhost_origins_only() {
 
 #[tokio::test]
 async fn the_cors_preflight_allows_posting_json() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn(Engine::Sqlite).await;
     let response = app
         .http
         .request(reqwest::Method::OPTIONS, app.url("/v1/responses"))
@@ -347,9 +280,8 @@ async fn the_cors_preflight_allows_posting_json() {
     assert_eq!(allowed, Some("http://localhost:3000"));
 }
 
-#[tokio::test]
-async fn the_site_config_has_every_stage_and_revalidates_with_its_etag() {
-    let app = TestApp::spawn().await;
+async fn the_site_config_has_every_stage_and_revalidates_with_its_etag(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
     let response = app.get("/v1/sites/demo/config").await;
     assert_eq!(response.status(), StatusCode::OK);
     let headers = response.headers().clone();
@@ -399,7 +331,7 @@ async fn fetch(app: &TestApp, path: &str, encoding: &str) -> (HeaderMap, Vec<u8>
 
 #[tokio::test]
 async fn the_loader_and_widget_are_served_precompressed_with_the_right_caching() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn(Engine::Sqlite).await;
     let (headers, identity) = fetch(&app, "/w.js", "identity").await;
     assert_eq!(
         headers[header::CONTENT_TYPE],
@@ -466,7 +398,7 @@ async fn the_loader_and_widget_are_served_precompressed_with_the_right_caching()
 
 #[tokio::test]
 async fn the_demo_store_carries_the_snippet_exactly_as_store_owners_paste_it() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn(Engine::Sqlite).await;
     let root = app.get("/").await;
     assert_eq!(root.status(), StatusCode::SEE_OTHER);
     let page = app
@@ -498,9 +430,50 @@ async fn the_demo_store_carries_the_snippet_exactly_as_store_owners_paste_it() {
 
 #[tokio::test]
 async fn unknown_paths_get_a_json_404() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn(Engine::Sqlite).await;
     let response = app.get("/nope").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let reply: Value = response.json().await.expect("json");
     assert_eq!(reply["error"], "not_found");
+}
+
+async fn a_database_from_a_newer_collector_is_refused(engine: Engine) {
+    let database = support::TestDatabase::create(engine).await;
+    drop(
+        Store::connect(&database.url)
+            .await
+            .expect("first start migrates"),
+    );
+    // Record a migration this binary does not have, as a newer collector would have.
+    let future = "INSERT INTO _sqlx_migrations
+        (version, description, success, checksum, execution_time)
+        VALUES (99990101000000, 'from a newer collector', TRUE, '', 0)";
+    match engine {
+        Engine::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(&database.url)
+                .await
+                .expect("open");
+            sqlx::query(future).execute(&pool).await.expect("insert");
+            pool.close().await;
+        }
+        Engine::Postgres => {
+            let pool = sqlx::PgPool::connect(&database.url).await.expect("open");
+            sqlx::query(&future.replace("''", "''::bytea"))
+                .execute(&pool)
+                .await
+                .expect("insert");
+            pool.close().await;
+        }
+    }
+    let error = Store::connect(&database.url)
+        .await
+        .expect_err("a newer schema is refused");
+    assert!(
+        matches!(error, StoreError::NewerSchema(99990101000000)),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("newer than this collector"),
+        "{error}"
+    );
 }

@@ -3,11 +3,14 @@
 //! `Store` is chosen once at start from the database URL's scheme; each engine lives in a module of
 //! its own with its own migrations folder, and the rest of the collector only sees this type.
 
+mod codec;
+mod postgres;
 mod sqlite;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 use survey::{QuestionSet, Response, Stage};
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// Why a storage operation failed.
@@ -20,20 +23,40 @@ pub enum StoreError {
     #[error("response {0:?} is already stored for another site, stage or question set version")]
     ResponseIdConflict(String),
     /// A database URL this collector cannot use.
-    #[error("unsupported database URL scheme {0:?}: use sqlite://PATH or a file path")]
+    #[error(
+        "unsupported database URL scheme {0:?}: use sqlite://PATH, a file path, or postgres://..."
+    )]
     UnsupportedUrl(String),
+    /// The database was migrated by a newer collector than this one.
+    #[error(
+        "the database schema is newer than this collector knows (it has migration {0}); \
+         run the collector version that migrated it, or a newer one"
+    )]
+    NewerSchema(i64),
     /// The database refused or failed.
     #[error("database error")]
     Database(#[from] sqlx::Error),
     /// The schema could not be brought up to date.
     #[error("database migration failed")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(#[source] sqlx::migrate::MigrateError),
     /// The SQLite file's folder does not exist (SQLite creates the file, not its folders).
     #[error("the folder {0:?} does not exist; create it or choose another path")]
     MissingFolder(std::path::PathBuf),
     /// A stored value that does not parse (a bug or a hand-edited database).
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        match e {
+            // A migration recorded in the database that this binary does not have.
+            sqlx::migrate::MigrateError::VersionMissing(version) => {
+                StoreError::NewerSchema(version)
+            }
+            other => StoreError::Migrate(other),
+        }
+    }
 }
 
 /// A store that embeds the widget.
@@ -73,6 +96,19 @@ pub struct StoredQuestionSet {
     pub set: QuestionSet,
 }
 
+/// A response as stored, with what the collector added.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredResponse {
+    /// The response, merged over every send under its id.
+    pub response: Response,
+    /// Database id of the question set version it answered.
+    pub question_set_id: i64,
+    /// When it first arrived (Unix milliseconds).
+    pub received_at_ms: i64,
+    /// When a send last changed it (Unix milliseconds).
+    pub updated_at_ms: i64,
+}
+
 /// What storing a response did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SaveOutcome {
@@ -87,6 +123,8 @@ pub enum SaveOutcome {
 pub enum Store {
     /// An embedded SQLite file.
     Sqlite(SqliteStore),
+    /// A PostgreSQL database, shared by any number of collectors.
+    Postgres(PostgresStore),
 }
 
 impl Store {
@@ -94,6 +132,8 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         if url.starts_with("sqlite:") || !url.contains("://") {
             Ok(Store::Sqlite(SqliteStore::connect(url).await?))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Store::Postgres(PostgresStore::connect(url).await?))
         } else {
             let scheme = url.split("://").next().unwrap_or_default();
             Err(StoreError::UnsupportedUrl(scheme.to_owned()))
@@ -113,6 +153,7 @@ impl Store {
             .collect();
         match self {
             Store::Sqlite(s) => s.seed_if_empty(&demo, &sets).await,
+            Store::Postgres(s) => s.seed_if_empty(&demo, &sets).await,
         }
     }
 
@@ -120,6 +161,7 @@ impl Store {
     pub async fn site(&self, key: &str) -> Result<Site, StoreError> {
         match self {
             Store::Sqlite(s) => s.site(key).await,
+            Store::Postgres(s) => s.site(key).await,
         }
     }
 
@@ -130,6 +172,7 @@ impl Store {
     ) -> Result<Vec<QuestionSet>, StoreError> {
         match self {
             Store::Sqlite(s) => s.published_question_sets(site).await,
+            Store::Postgres(s) => s.published_question_sets(site).await,
         }
     }
 
@@ -142,6 +185,15 @@ impl Store {
     ) -> Result<StoredQuestionSet, StoreError> {
         match self {
             Store::Sqlite(s) => s.question_set(site, stage, version).await,
+            Store::Postgres(s) => s.question_set(site, stage, version).await,
+        }
+    }
+
+    /// The response with this id, as stored for `site`.
+    pub async fn response(&self, site: &str, id: &str) -> Result<StoredResponse, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.response(site, id).await,
+            Store::Postgres(s) => s.response(site, id).await,
         }
     }
 
@@ -153,6 +205,7 @@ impl Store {
     ) -> Result<SaveOutcome, StoreError> {
         match self {
             Store::Sqlite(s) => s.save_response(question_set, response).await,
+            Store::Postgres(s) => s.save_response(question_set, response).await,
         }
     }
 }

@@ -1,11 +1,12 @@
 //! The embedded SQLite engine: one file, WAL, fully synchronous commits.
 
-use super::{SaveOutcome, Site, StoreError, StoredQuestionSet, now_ms};
+use super::codec::{ResponseRow, answer_columns, from_json, to_json};
+use super::{SaveOutcome, Site, StoreError, StoredQuestionSet, StoredResponse, now_ms};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
-use survey::{AnswerValue, QuestionSet, Response, Stage};
+use survey::{QuestionSet, Response, Stage};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -136,6 +137,30 @@ impl SqliteStore {
         })
     }
 
+    pub(super) async fn response(
+        &self,
+        site: &str,
+        id: &str,
+    ) -> Result<StoredResponse, StoreError> {
+        let mut row: ResponseRow = sqlx::query_as(
+            "SELECT id, site, stage, question_set_id, question_set_version, locale, context,
+                    completed, received_at, updated_at
+             FROM responses WHERE site = ? AND id = ?",
+        )
+        .bind(site)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        row.answers = sqlx::query_as(
+            "SELECT question, value FROM answers WHERE response_id = ? ORDER BY question",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        row.into_stored()
+    }
+
     pub(super) async fn save_response(
         &self,
         question_set: &StoredQuestionSet,
@@ -192,11 +217,7 @@ impl SqliteStore {
             .await?;
         }
         for answer in &response.answers {
-            let (score, text) = match &answer.value {
-                AnswerValue::Score(score) => (Some(*score), None),
-                AnswerValue::Text(text) => (None, Some(text.as_str())),
-                AnswerValue::YesNo(_) | AnswerValue::Choices(_) => (None, None),
-            };
+            let (score, text) = answer_columns(&answer.value);
             sqlx::query(
                 "INSERT INTO answers (response_id, question, kind, score, text, value)
                  VALUES (?, ?, ?, ?, ?, ?)
@@ -225,12 +246,4 @@ impl SqliteStore {
             SaveOutcome::Merged
         })
     }
-}
-
-fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, StoreError> {
-    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
