@@ -5,6 +5,7 @@
 
 mod codec;
 mod postgres;
+mod queries;
 mod sqlite;
 
 use std::time::{SystemTime, UNIX_EPOCH};
