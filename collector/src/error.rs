@@ -39,6 +39,37 @@ pub enum ApiError {
     /// The id is already used by a response to another site, stage or question set version.
     #[error("response id {0:?} is already used by another response")]
     ResponseIdConflict(String),
+    /// No or an unknown admin token.
+    #[error(
+        "send an admin token as `Authorization: Bearer <token>` (make one with `collector token create`)"
+    )]
+    Unauthorized,
+    /// The token's scope does not cover what the request touches.
+    #[error("this token may not {0}")]
+    Forbidden(String),
+    /// A site's key is already taken.
+    #[error("a site with the key {0:?} already exists")]
+    SiteExists(String),
+    /// A site definition that cannot be used.
+    #[error("{0}")]
+    InvalidSite(String),
+    /// A question set definition that cannot be shown or answered.
+    #[error("invalid question set: {0}")]
+    InvalidQuestionSet(#[from] survey::question_set::QuestionSetError),
+    /// A stage name in the path that is not a stage.
+    #[error(transparent)]
+    UnknownStage(#[from] survey::stage::UnknownStage),
+    /// No such site for the admin API.
+    #[error("no site has the key {0:?}")]
+    SiteNotFound(String),
+    /// No such question set version.
+    #[error("site has no version {version} of the {stage} question set")]
+    QuestionSetNotFound {
+        /// The stage.
+        stage: Stage,
+        /// The version asked for.
+        version: u32,
+    },
     /// No route or resource at this path.
     #[error("nothing here")]
     NotFound,
@@ -64,6 +95,18 @@ impl ApiError {
             ApiError::OriginNotAllowed(_) => (StatusCode::FORBIDDEN, "origin_not_allowed"),
             ApiError::Invalid(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.code()),
             ApiError::ResponseIdConflict(_) => (StatusCode::CONFLICT, "response_id_conflict"),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::SiteExists(_) => (StatusCode::CONFLICT, "site_exists"),
+            ApiError::InvalidSite(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_site"),
+            ApiError::InvalidQuestionSet(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_question_set")
+            }
+            ApiError::UnknownStage(_) => (StatusCode::NOT_FOUND, "unknown_stage"),
+            ApiError::SiteNotFound(_) => (StatusCode::NOT_FOUND, "site_not_found"),
+            ApiError::QuestionSetNotFound { .. } => {
+                (StatusCode::NOT_FOUND, "question_set_not_found")
+            }
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -74,6 +117,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::ResponseIdConflict(id) => ApiError::ResponseIdConflict(id),
+            StoreError::SiteExists(key) => ApiError::SiteExists(key),
             other => ApiError::Internal(other.into()),
         }
     }
@@ -91,10 +135,35 @@ impl IntoResponse for ApiError {
         } else {
             tracing::debug!(code, message = %self, "request rejected");
         }
-        (
+        let mut response = (
             status,
             Json(json!({ "error": code, "message": self.to_string() })),
         )
-            .into_response()
+            .into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            // RFC 6750: a 401 names the scheme the client should use.
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
     }
 }
+
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::PayloadTooLarge(crate::routes::MAX_BODY_BYTES)
+            }
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+            _ => ApiError::InvalidJson(rejection.body_text()),
+        }
+    }
+}
+
+/// A JSON body whose rejections are [`ApiError`]s, so they get our JSON error body.
+#[derive(Debug, axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);

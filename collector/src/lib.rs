@@ -10,6 +10,7 @@ pub mod routes;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod tokens;
 mod widget_assets;
 
 use axum::Router;

@@ -1,8 +1,10 @@
 //! `collector`: parse the command line, start logging, serve.
 
+use anyhow::Context;
 use clap::Parser;
-use collector::cli::{Cli, Command};
-use collector::startup::{ServeConfig, Server, shutdown_signal};
+use collector::cli::{Cli, Command, TokenCommand, TokenCreateArgs};
+use collector::startup::{ServeConfig, Server, open_store, shutdown_signal};
+use collector::store::{StoreError, TokenScope};
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -11,6 +13,7 @@ async fn main() -> ExitCode {
     collector::telemetry::init();
     let result = match cli.command {
         Command::Serve(args) => serve(ServeConfig::from(args)).await,
+        Command::Token(TokenCommand::Create(args)) => create_token(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -30,5 +33,28 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     println!("Collector listening on http://{address}");
     println!("Demo store: http://{address}/demo/");
     server.run_until(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn create_token(args: TokenCreateArgs) -> anyhow::Result<()> {
+    let store = open_store(&args.database.database_url).await?;
+    let scope = match args.site {
+        Some(site) => TokenScope::Site(site),
+        None => TokenScope::AllSites,
+    };
+    let token = collector::tokens::create(&store, &args.name, &scope)
+        .await
+        .map_err(|e| match (e, &scope) {
+            (StoreError::NotFound, TokenScope::Site(site)) => {
+                anyhow::anyhow!("no site has the key {site:?}")
+            }
+            (other, _) => anyhow::Error::new(other),
+        })
+        .context("creating the token")?;
+    eprintln!(
+        "Admin token {:?} created. It is shown only this once; store it safely:",
+        args.name
+    );
+    println!("{token}");
     Ok(())
 }

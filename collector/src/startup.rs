@@ -65,6 +65,21 @@ impl Server {
     }
 }
 
+/// Opens and migrates the database, and creates the demo site if it has no site at all.
+pub async fn open_store(database_url: &str) -> anyhow::Result<Store> {
+    let store = Store::connect(database_url)
+        .await
+        .with_context(|| format!("opening the database {}", redacted(database_url)))?;
+    if store
+        .seed_demo_site()
+        .await
+        .context("creating the demo site")?
+    {
+        tracing::info!("empty database: created the demo site and its default question sets");
+    }
+    Ok(store)
+}
+
 /// The database URL with its password, if any, replaced by `***`, for logs and errors.
 pub fn redacted(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {

@@ -1,5 +1,6 @@
 //! The HTTP surface, one module per resource.
 
+mod admin;
 mod assets;
 mod demo_store;
 mod health;
@@ -11,6 +12,10 @@ use crate::error::ApiError;
 use axum::Router;
 use tower_http::trace::TraceLayer;
 
+/// The largest request body accepted, in bytes: the browser's budget for a `keepalive` request,
+/// and far more than any admin request needs.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
 /// Every route of the collector.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -19,6 +24,7 @@ pub fn router(state: AppState) -> Router {
         .merge(responses::router())
         .merge(demo_store::router())
         .merge(health::router())
+        .nest("/v1/admin", admin::router())
         .fallback(|| async { ApiError::NotFound })
         .layer(TraceLayer::new_for_http())
         .with_state(state)

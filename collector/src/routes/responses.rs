@@ -14,8 +14,7 @@ use std::time::Duration;
 use survey::Response;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-/// The largest body accepted, in bytes: the browser's budget for a `keepalive` request.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+use super::MAX_BODY_BYTES;
 
 pub(super) fn router() -> Router<AppState> {
     // Any origin passes the CORS preflight; the handler then checks the origin against the site the

@@ -81,3 +81,46 @@ impl ResponseRow {
         })
     }
 }
+
+/// The columns of a `sites` row.
+#[derive(sqlx::FromRow)]
+pub(super) struct SiteRow {
+    pub key: String,
+    pub name: String,
+    pub allowed_origins: String,
+}
+
+impl SiteRow {
+    pub(super) fn into_site(self) -> Result<super::Site, StoreError> {
+        Ok(super::Site {
+            key: self.key,
+            name: self.name,
+            allowed_origins: from_json(&self.allowed_origins)?,
+        })
+    }
+}
+
+/// The columns of a `question_sets` row.
+#[derive(sqlx::FromRow)]
+pub(super) struct QuestionSetRow {
+    pub id: i64,
+    pub definition: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+impl QuestionSetRow {
+    pub(super) fn into_stored(self) -> Result<super::StoredQuestionSet, StoreError> {
+        Ok(super::StoredQuestionSet {
+            id: self.id,
+            set: from_json(&self.definition)?,
+            status: super::QuestionSetStatus::parse(&self.status)?,
+            created_at_ms: self.created_at,
+        })
+    }
+}
+
+/// Whether a database error is a unique-constraint violation (a concurrent insert won the race).
+pub(super) fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}

@@ -43,6 +43,9 @@ pub enum StoreError {
     /// The SQLite file's folder does not exist (SQLite creates the file, not its folders).
     #[error("the folder {0:?} does not exist; create it or choose another path")]
     MissingFolder(std::path::PathBuf),
+    /// A site with this key already exists.
+    #[error("a site with the key {0:?} already exists")]
+    SiteExists(String),
     /// A stored value that does not parse (a bug or a hand-edited database).
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
@@ -72,6 +75,27 @@ pub struct Site {
 }
 
 impl Site {
+    /// Checks a site definition; the error names the field and what is allowed.
+    pub fn check(&self) -> Result<(), String> {
+        if self.key.len() > 64 || !survey::validation::is_token(&self.key) {
+            return Err("key must be 1 to 64 characters of A-Z, a-z, 0-9, '-' or '_'".into());
+        }
+        let name_length = self.name.trim().chars().count();
+        if !(1..=200).contains(&name_length) {
+            return Err("name must be 1 to 200 characters".into());
+        }
+        if self.allowed_origins.len() > 50 {
+            return Err("allowed_origins holds at most 50 origins".into());
+        }
+        match self.allowed_origins.iter().find(|o| !is_origin(o)) {
+            Some(bad) => Err(format!(
+                "allowed_origins: {bad:?} is not an origin; write scheme://host or \
+                 scheme://host:port (e.g. https://shop.example), or scheme://host:* for any port"
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Whether a browser on `origin` may post answers for this site.
     pub fn allows_origin(&self, origin: &str) -> bool {
         self.allowed_origins
@@ -88,6 +112,60 @@ impl Site {
     }
 }
 
+/// Where a question set version is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionSetStatus {
+    /// Being written; not shown to shoppers.
+    Draft,
+    /// Shown to shoppers (the latest published version of a stage).
+    Published,
+    /// No longer shown; its answers stay readable.
+    Archived,
+}
+
+impl QuestionSetStatus {
+    /// The status as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionSetStatus::Draft => "draft",
+            QuestionSetStatus::Published => "published",
+            QuestionSetStatus::Archived => "archived",
+        }
+    }
+
+    pub(crate) fn parse(column: &str) -> Result<Self, StoreError> {
+        match column {
+            "draft" => Ok(QuestionSetStatus::Draft),
+            "published" => Ok(QuestionSetStatus::Published),
+            "archived" => Ok(QuestionSetStatus::Archived),
+            other => Err(StoreError::Corrupt(format!(
+                "question set status {other:?}"
+            ))),
+        }
+    }
+}
+
+/// Whether `s` is `http(s)://host` with an optional `:port` or `:*`, and nothing after it.
+fn is_origin(s: &str) -> bool {
+    let Some(rest) = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(']') || rest.starts_with('[') => (host, Some(port)),
+        _ => (rest, None),
+    };
+    let host_ok = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.[]:".contains(&b));
+    let port_ok = port.is_none_or(|p| p == "*" || p.parse::<u16>().is_ok_and(|n| n > 0));
+    host_ok && port_ok
+}
+
 /// A question set version as stored, with the row id answers refer to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredQuestionSet {
@@ -95,6 +173,30 @@ pub struct StoredQuestionSet {
     pub id: i64,
     /// The definition.
     pub set: QuestionSet,
+    /// Draft, published or archived.
+    pub status: QuestionSetStatus,
+    /// When this version was made (Unix milliseconds).
+    pub created_at_ms: i64,
+}
+
+/// What an admin token may touch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenScope {
+    /// Every site, and creating sites.
+    AllSites,
+    /// This one site only.
+    Site(String),
+}
+
+/// An admin API token as stored (its secret is never stored, only its hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminToken {
+    /// Database id.
+    pub id: i64,
+    /// What it is for, as given when it was made.
+    pub name: String,
+    /// What it may touch.
+    pub scope: TokenScope,
 }
 
 /// A response as stored, with what the collector added.
@@ -117,6 +219,16 @@ pub enum SaveOutcome {
     Created,
     /// The response already existed; its answers were merged (a repeat changes nothing).
     Merged,
+}
+
+/// Calls the same method on whichever engine the store runs on.
+macro_rules! on_engine {
+    ($self:ident.$method:ident($($arg:expr),*)) => {
+        match $self {
+            Store::Sqlite(engine) => engine.$method($($arg),*).await,
+            Store::Postgres(engine) => engine.$method($($arg),*).await,
+        }
+    };
 }
 
 /// The collector's storage, on the engine the database URL names.
@@ -152,18 +264,12 @@ impl Store {
             .into_iter()
             .map(survey::defaults::question_set)
             .collect();
-        match self {
-            Store::Sqlite(s) => s.seed_if_empty(&demo, &sets).await,
-            Store::Postgres(s) => s.seed_if_empty(&demo, &sets).await,
-        }
+        on_engine!(self.seed_if_empty(&demo, &sets))
     }
 
     /// The site with this public key.
     pub async fn site(&self, key: &str) -> Result<Site, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.site(key).await,
-            Store::Postgres(s) => s.site(key).await,
-        }
+        on_engine!(self.site(key))
     }
 
     /// The latest published question set of each stage of a site.
@@ -171,10 +277,7 @@ impl Store {
         &self,
         site: &str,
     ) -> Result<Vec<QuestionSet>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.published_question_sets(site).await,
-            Store::Postgres(s) => s.published_question_sets(site).await,
-        }
+        on_engine!(self.published_question_sets(site))
     }
 
     /// One exact version of a site's question set for a stage, whatever its status.
@@ -184,18 +287,12 @@ impl Store {
         stage: Stage,
         version: u32,
     ) -> Result<StoredQuestionSet, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.question_set(site, stage, version).await,
-            Store::Postgres(s) => s.question_set(site, stage, version).await,
-        }
+        on_engine!(self.question_set(site, stage, version))
     }
 
     /// The response with this id, as stored for `site`.
     pub async fn response(&self, site: &str, id: &str) -> Result<StoredResponse, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.response(site, id).await,
-            Store::Postgres(s) => s.response(site, id).await,
-        }
+        on_engine!(self.response(site, id))
     }
 
     /// Durably stores a validated response, merging it into an earlier send under the same id.
@@ -204,10 +301,75 @@ impl Store {
         question_set: &StoredQuestionSet,
         response: &Response,
     ) -> Result<SaveOutcome, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.save_response(question_set, response).await,
-            Store::Postgres(s) => s.save_response(question_set, response).await,
+        on_engine!(self.save_response(question_set, response))
+    }
+}
+
+impl Store {
+    /// Stores a new admin token's hash; the site of a site-scoped token must exist.
+    pub async fn create_token(
+        &self,
+        name: &str,
+        scope: &TokenScope,
+        token_hash: &str,
+    ) -> Result<i64, StoreError> {
+        if let TokenScope::Site(site) = scope {
+            self.site(site).await?;
         }
+        let site = match scope {
+            TokenScope::AllSites => None,
+            TokenScope::Site(site) => Some(site.as_str()),
+        };
+        on_engine!(self.create_token(name, site, token_hash))
+    }
+
+    /// The token with this hash.
+    pub async fn token(&self, token_hash: &str) -> Result<AdminToken, StoreError> {
+        on_engine!(self.token(token_hash))
+    }
+
+    /// Every site, by key.
+    pub async fn sites(&self) -> Result<Vec<Site>, StoreError> {
+        on_engine!(self.sites())
+    }
+
+    /// Adds a site; [`StoreError::SiteExists`] if its key is taken.
+    pub async fn create_site(&self, site: &Site) -> Result<(), StoreError> {
+        on_engine!(self.create_site(site))
+    }
+
+    /// Replaces a site's name and allowed origins.
+    pub async fn update_site(&self, site: &Site) -> Result<(), StoreError> {
+        on_engine!(self.update_site(site))
+    }
+
+    /// Every version of every stage's question set of a site (definitions included).
+    pub async fn question_set_versions(
+        &self,
+        site: &str,
+    ) -> Result<Vec<StoredQuestionSet>, StoreError> {
+        on_engine!(self.question_set_versions(site))
+    }
+
+    /// Saves `questions` as a new draft version of a stage's question set.
+    pub async fn create_question_set_version(
+        &self,
+        site: &str,
+        stage: Stage,
+        questions: Vec<survey::Question>,
+    ) -> Result<StoredQuestionSet, StoreError> {
+        on_engine!(self.create_question_set_version(site, stage, questions))
+    }
+
+    /// Publishes one version (archiving the stage's previously published one) or archives it.
+    pub async fn set_question_set_status(
+        &self,
+        site: &str,
+        stage: Stage,
+        version: u32,
+        status: QuestionSetStatus,
+    ) -> Result<(), StoreError> {
+        on_engine!(self.set_question_set_status(site, stage, version, status))
     }
 }
 
@@ -239,6 +401,26 @@ mod tests {
         assert!(!s.allows_origin("http://localhost.evil.example"));
         assert!(!s.allows_origin("http://localhost:80.evil.example"));
         assert!(!s.allows_origin("https://localhost:8080"));
+    }
+
+    #[test]
+    fn origins_are_scheme_host_and_port_only() {
+        for good in [
+            "https://shop.example",
+            "http://localhost:*",
+            "http://127.0.0.1:8080",
+        ] {
+            assert!(is_origin(good), "{good}");
+        }
+        for bad in [
+            "shop.example",
+            "https://shop.example/",
+            "ftp://x",
+            "https://",
+            "https://a:99999",
+        ] {
+            assert!(!is_origin(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -1,8 +1,14 @@
 //! The PostgreSQL engine, for several collectors sharing one database: how to connect and migrate.
 //! The queries are shared with SQLite (`queries.rs`) and pass the same tests.
 
-use super::codec::{ResponseRow, answer_columns, from_json, to_json};
-use super::{SaveOutcome, Site, StoreError, StoredQuestionSet, StoredResponse, now_ms};
+use super::codec::{
+    QuestionSetRow, ResponseRow, SiteRow, answer_columns, from_json, is_unique_violation, to_json,
+    version,
+};
+use super::{
+    AdminToken, QuestionSetStatus, SaveOutcome, Site, StoreError, StoredQuestionSet,
+    StoredResponse, TokenScope, now_ms,
+};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Row};
 use std::time::Duration;

@@ -47,15 +47,86 @@ macro_rules! queries {
         }
 
         pub(super) async fn site(&self, key: &str) -> Result<Site, StoreError> {
-            let row = sqlx::query("SELECT key, name, allowed_origins FROM sites WHERE key = $1")
+            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins FROM sites WHERE key = $1")
                 .bind(key)
                 .fetch_optional(&self.pool)
                 .await?
-                .ok_or(StoreError::NotFound)?;
-            Ok(Site {
-                key: row.try_get("key")?,
-                name: row.try_get("name")?,
-                allowed_origins: from_json(&row.try_get::<String, _>("allowed_origins")?)?,
+                .ok_or(StoreError::NotFound)?
+                .into_site()
+        }
+
+        pub(super) async fn sites(&self) -> Result<Vec<Site>, StoreError> {
+            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins FROM sites ORDER BY key")
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(SiteRow::into_site)
+                .collect()
+        }
+
+        pub(super) async fn create_site(&self, site: &Site) -> Result<(), StoreError> {
+            let inserted = sqlx::query(
+                "INSERT INTO sites (key, name, allowed_origins, created_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (key) DO NOTHING",
+            )
+            .bind(&site.key)
+            .bind(&site.name)
+            .bind(to_json(&site.allowed_origins)?)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            if inserted == 0 {
+                return Err(StoreError::SiteExists(site.key.clone()));
+            }
+            Ok(())
+        }
+
+        pub(super) async fn update_site(&self, site: &Site) -> Result<(), StoreError> {
+            let updated = sqlx::query("UPDATE sites SET name = $1, allowed_origins = $2 WHERE key = $3")
+                .bind(&site.name)
+                .bind(to_json(&site.allowed_origins)?)
+                .bind(&site.key)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+            if updated == 0 {
+                return Err(StoreError::NotFound);
+            }
+            Ok(())
+        }
+
+        pub(super) async fn create_token(
+            &self,
+            name: &str,
+            site: Option<&str>,
+            token_hash: &str,
+        ) -> Result<i64, StoreError> {
+            let id = sqlx::query_scalar(
+                "INSERT INTO admin_tokens (name, token_hash, site, created_at)
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(name)
+            .bind(token_hash)
+            .bind(site)
+            .bind(now_ms())
+            .fetch_one(&self.pool)
+            .await?;
+            Ok(id)
+        }
+
+        pub(super) async fn token(&self, token_hash: &str) -> Result<AdminToken, StoreError> {
+            let (id, name, site) = sqlx::query_as::<_, (i64, String, Option<String>)>(
+                "SELECT id, name, site FROM admin_tokens WHERE token_hash = $1",
+            )
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+            Ok(AdminToken {
+                id,
+                name,
+                scope: site.map_or(TokenScope::AllSites, TokenScope::Site),
             })
         }
 
@@ -84,19 +155,123 @@ macro_rules! queries {
             stage: Stage,
             version: u32,
         ) -> Result<StoredQuestionSet, StoreError> {
-            let row = sqlx::query(
-                "SELECT id, definition FROM question_sets WHERE site = $1 AND stage = $2 AND version = $3",
+            sqlx::query_as::<_, QuestionSetRow>(
+                "SELECT id, definition, status, created_at FROM question_sets
+                 WHERE site = $1 AND stage = $2 AND version = $3",
             )
             .bind(site)
             .bind(stage.as_str())
             .bind(i64::from(version))
             .fetch_optional(&self.pool)
             .await?
-            .ok_or(StoreError::NotFound)?;
-            Ok(StoredQuestionSet {
-                id: row.try_get("id")?,
-                set: from_json(&row.try_get::<String, _>("definition")?)?,
-            })
+            .ok_or(StoreError::NotFound)?
+            .into_stored()
+        }
+
+        pub(super) async fn question_set_versions(
+            &self,
+            site: &str,
+        ) -> Result<Vec<StoredQuestionSet>, StoreError> {
+            sqlx::query_as::<_, QuestionSetRow>(
+                "SELECT id, definition, status, created_at FROM question_sets
+                 WHERE site = $1 ORDER BY stage, version",
+            )
+            .bind(site)
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(QuestionSetRow::into_stored)
+            .collect()
+        }
+
+        pub(super) async fn create_question_set_version(
+            &self,
+            site: &str,
+            stage: Stage,
+            questions: Vec<survey::Question>,
+        ) -> Result<StoredQuestionSet, StoreError> {
+            self.site(site).await?;
+            let mut set = QuestionSet {
+                stage,
+                version: 0,
+                questions,
+            };
+            // The next version number is read, then claimed by the insert; a concurrent editor
+            // claiming the same number loses on the unique key and tries the next one.
+            for _ in 0..5 {
+                let latest: Option<i64> = sqlx::query_scalar(
+                    "SELECT MAX(version) FROM question_sets WHERE site = $1 AND stage = $2",
+                )
+                .bind(site)
+                .bind(stage.as_str())
+                .fetch_one(&self.pool)
+                .await?;
+                set.version = version(latest.unwrap_or(0) + 1)?;
+                let created_at = now_ms();
+                let inserted = sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO question_sets (site, stage, version, definition, status, created_at)
+                     VALUES ($1, $2, $3, $4, 'draft', $5) RETURNING id",
+                )
+                .bind(site)
+                .bind(stage.as_str())
+                .bind(i64::from(set.version))
+                .bind(to_json(&set)?)
+                .bind(created_at)
+                .fetch_one(&self.pool)
+                .await;
+                match inserted {
+                    Ok(id) => {
+                        return Ok(StoredQuestionSet {
+                            id,
+                            set,
+                            status: QuestionSetStatus::Draft,
+                            created_at_ms: created_at,
+                        });
+                    }
+                    Err(e) if is_unique_violation(&e) => continue,
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Err(StoreError::Corrupt(
+                "could not claim a question set version after 5 tries".into(),
+            ))
+        }
+
+        pub(super) async fn set_question_set_status(
+            &self,
+            site: &str,
+            stage: Stage,
+            version: u32,
+            status: QuestionSetStatus,
+        ) -> Result<(), StoreError> {
+            let mut tx = self.pool.begin().await?;
+            let updated = sqlx::query(
+                "UPDATE question_sets SET status = $1 WHERE site = $2 AND stage = $3 AND version = $4",
+            )
+            .bind(status.as_str())
+            .bind(site)
+            .bind(stage.as_str())
+            .bind(i64::from(version))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated == 0 {
+                return Err(StoreError::NotFound);
+            }
+            if status == QuestionSetStatus::Published {
+                // One published version per stage: the one shoppers see.
+                sqlx::query(
+                    "UPDATE question_sets SET status = 'archived'
+                     WHERE site = $1 AND stage = $2 AND status = 'published' AND version <> $3",
+                )
+                .bind(site)
+                .bind(stage.as_str())
+                .bind(i64::from(version))
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
         }
 
         pub(super) async fn response(

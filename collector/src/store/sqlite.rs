@@ -1,8 +1,14 @@
 //! The embedded SQLite engine: one file, WAL, fully synchronous commits. The queries are shared with
 //! PostgreSQL (`queries.rs`).
 
-use super::codec::{ResponseRow, answer_columns, from_json, to_json};
-use super::{SaveOutcome, Site, StoreError, StoredQuestionSet, StoredResponse, now_ms};
+use super::codec::{
+    QuestionSetRow, ResponseRow, SiteRow, answer_columns, from_json, is_unique_violation, to_json,
+    version,
+};
+use super::{
+    AdminToken, QuestionSetStatus, SaveOutcome, Site, StoreError, StoredQuestionSet,
+    StoredResponse, TokenScope, now_ms,
+};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 use std::str::FromStr;

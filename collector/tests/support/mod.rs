@@ -1,6 +1,9 @@
 //! A collector per test, on a free port, on a fresh database of the engine under test: a new
 //! SQLite file, or a new PostgreSQL database (created with a random name, dropped afterwards).
 
+// Each test binary (api.rs, admin.rs) uses a different part of this module.
+#![allow(dead_code)]
+
 use collector::startup::{ServeConfig, Server};
 use collector::store::Store;
 use reqwest::StatusCode;
@@ -186,6 +189,35 @@ impl TestApp {
             request = request.header(header::ORIGIN, origin);
         }
         let response = request.send().await.expect("request");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Makes an admin token through the same code as `collector token create`.
+    pub async fn token(&self, scope: collector::store::TokenScope) -> String {
+        collector::tokens::create(&self.store().await, "test", &scope)
+            .await
+            .expect("token created")
+    }
+
+    /// Sends an admin API request with `token` (or none) and returns the status and JSON body.
+    pub async fn admin(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self
+            .http
+            .request(method, self.url(&format!("/v1/admin{path}")));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.expect("admin request");
         let status = response.status();
         (status, response.json().await.unwrap_or(Value::Null))
     }

@@ -1,0 +1,15 @@
+//! The admin API under `/v1/admin/`: every route needs `Authorization: Bearer <token>`, and checks
+//! the token's scope for the site it touches.
+
+mod auth;
+mod question_sets;
+mod sites;
+
+use crate::AppState;
+use axum::Router;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .merge(sites::router())
+        .merge(question_sets::router())
+}

@@ -1,0 +1,117 @@
+//! `/v1/admin/sites`: the stores this collector serves, their keys and allowed origins.
+
+use super::auth::Admin;
+use crate::AppState;
+use crate::error::{ApiError, ApiJson};
+use crate::store::{Site, StoreError};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sites", get(list).post(create))
+        .route("/sites/{site}", get(show).patch(update))
+}
+
+/// A site as the admin API shows it.
+#[derive(Debug, Serialize)]
+struct SiteView {
+    key: String,
+    name: String,
+    allowed_origins: Vec<String>,
+}
+
+impl From<Site> for SiteView {
+    fn from(site: Site) -> Self {
+        SiteView {
+            key: site.key,
+            name: site.name,
+            allowed_origins: site.allowed_origins,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewSite {
+    key: String,
+    name: String,
+    #[serde(default)]
+    allowed_origins: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteChanges {
+    name: Option<String>,
+    allowed_origins: Option<Vec<String>>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    admin: Admin,
+) -> Result<Json<Vec<SiteView>>, ApiError> {
+    let sites = state.store.sites().await?;
+    Ok(Json(
+        sites
+            .into_iter()
+            .filter(|site| admin.covers(&site.key))
+            .map(SiteView::from)
+            .collect(),
+    ))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    admin: Admin,
+    ApiJson(new): ApiJson<NewSite>,
+) -> Result<(StatusCode, Json<SiteView>), ApiError> {
+    admin.check_all_sites("create sites")?;
+    let site = Site {
+        key: new.key,
+        name: new.name,
+        allowed_origins: new.allowed_origins,
+    };
+    site.check().map_err(ApiError::InvalidSite)?;
+    state.store.create_site(&site).await?;
+    Ok((StatusCode::CREATED, Json(site.into())))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(key): Path<String>,
+) -> Result<Json<SiteView>, ApiError> {
+    admin.check_site(&key)?;
+    Ok(Json(load(&state, &key).await?.into()))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(key): Path<String>,
+    ApiJson(changes): ApiJson<SiteChanges>,
+) -> Result<Json<SiteView>, ApiError> {
+    admin.check_site(&key)?;
+    let mut site = load(&state, &key).await?;
+    if let Some(name) = changes.name {
+        site.name = name;
+    }
+    if let Some(origins) = changes.allowed_origins {
+        site.allowed_origins = origins;
+    }
+    site.check().map_err(ApiError::InvalidSite)?;
+    state.store.update_site(&site).await?;
+    Ok(Json(site.into()))
+}
+
+/// The site with this key, or the admin API's 404.
+pub(super) async fn load(state: &AppState, key: &str) -> Result<Site, ApiError> {
+    state.store.site(key).await.map_err(|e| match e {
+        StoreError::NotFound => ApiError::SiteNotFound(key.to_owned()),
+        other => other.into(),
+    })
+}

@@ -1,0 +1,456 @@
+//! The admin API over real HTTP on both engines: tokens and their scopes, sites, and versioned
+//! question sets.
+
+mod support;
+
+use collector::store::TokenScope;
+use reqwest::Method;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::{Engine, TestApp};
+
+on_both_engines!(
+    admin_routes_refuse_missing_wrong_and_other_sites_tokens,
+    a_new_site_accepts_answers_from_its_own_origins_only,
+    editing_a_question_set_makes_a_new_version_and_keeps_the_old_one,
+    the_token_command_makes_a_token_the_admin_api_accepts,
+);
+
+fn site(key: &str, origins: &[&str]) -> Value {
+    json!({ "key": key, "name": format!("{key} store"), "allowed_origins": origins })
+}
+
+async fn admin_routes_refuse_missing_wrong_and_other_sites_tokens(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let all = app.token(TokenScope::AllSites).await;
+    let demo_only = app.token(TokenScope::Site("demo".into())).await;
+
+    let response = app
+        .http
+        .get(app.url("/v1/admin/sites"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(response.headers()["www-authenticate"], "Bearer");
+    let (status, body) = app
+        .admin(Method::GET, "/sites", Some("cxa_wrong"), None)
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthorized"))
+    );
+
+    let (status, _) = app
+        .admin(
+            Method::POST,
+            "/sites",
+            Some(&all),
+            Some(&site("other", &[])),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // A site-scoped token sees and touches its own site only.
+    let (status, body) = app
+        .admin(Method::GET, "/sites", Some(&demo_only), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let keys: Vec<&str> = body
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|s| s["key"].as_str())
+        .collect();
+    assert_eq!(keys, ["demo"]);
+    for path in [
+        "/sites/other",
+        "/sites/other/question-sets",
+        "/sites/nonexistent",
+    ] {
+        let (status, body) = app.admin(Method::GET, path, Some(&demo_only), None).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (StatusCode::FORBIDDEN, Some("forbidden")),
+            "{path}"
+        );
+    }
+    let (status, body) = app
+        .admin(
+            Method::POST,
+            "/sites",
+            Some(&demo_only),
+            Some(&site("third", &[])),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden"))
+    );
+
+    let (status, body) = app.admin(Method::GET, "/sites", Some(&all), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body.as_array().map(Vec::len), Some(2));
+    let (status, body) = app
+        .admin(Method::GET, "/sites/nonexistent", Some(&all), None)
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("site_not_found"))
+    );
+}
+
+fn checkout_answer(id: &str, site: &str, version: u32, answers: Value) -> Value {
+    json!({
+        "id": id, "site": site, "stage": "checkout", "question_set_version": version,
+        "answers": answers, "completed": true
+    })
+}
+
+async fn a_new_site_accepts_answers_from_its_own_origins_only(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let all = app.token(TokenScope::AllSites).await;
+    let fernwood = site("fernwood", &["https://fernwood.example"]);
+    let (status, body) = app
+        .admin(Method::POST, "/sites", Some(&all), Some(&fernwood))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = app
+        .admin(Method::POST, "/sites", Some(&all), Some(&fernwood))
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::CONFLICT, Some("site_exists"))
+    );
+    let (status, body) = app
+        .admin(
+            Method::POST,
+            "/sites",
+            Some(&all),
+            Some(&site("bad", &["fernwood.example/shop"])),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_site"))
+    );
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("allowed_origins"),
+        "{body}"
+    );
+    let (status, body) = app
+        .admin(
+            Method::POST,
+            "/sites",
+            Some(&all),
+            Some(&json!({ "key": "x", "nme": "typo" })),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_json"))
+    );
+
+    // A new site shows no survey until a question set is published.
+    let config: Value = app
+        .get("/v1/sites/fernwood/config")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(config["stages"], json!([]));
+    let questions = json!({ "questions": [
+        { "id": "csat", "kind": { "csat": {} }, "text": { "en": "How was it?" } }
+    ]});
+    let (status, body) = app
+        .admin(
+            Method::POST,
+            "/sites/fernwood/question-sets/checkout",
+            Some(&all),
+            Some(&questions),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        (body["version"].as_u64(), body["status"].as_str()),
+        (Some(1), Some("draft"))
+    );
+    let (status, _) = app
+        .admin(
+            Method::POST,
+            "/sites/fernwood/question-sets/checkout/versions/1/publish",
+            Some(&all),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let config: Value = app
+        .get("/v1/sites/fernwood/config")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(config["stages"][0]["stage"], "checkout");
+
+    let answer = checkout_answer(
+        "fernwood-answer-000001",
+        "fernwood",
+        1,
+        json!([{ "question": "csat", "value": 5 }]),
+    );
+    let body = answer.to_string();
+    let (status, _) = app
+        .post_raw(&body, "text/plain", Some("https://fernwood.example"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, reply) = app
+        .post_raw(&body, "text/plain", Some("http://localhost:3000"))
+        .await;
+    assert_eq!(
+        (status, reply["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("origin_not_allowed"))
+    );
+
+    let change =
+        json!({ "allowed_origins": ["https://fernwood.example", "https://www.fernwood.example"] });
+    let (status, body) = app
+        .admin(Method::PATCH, "/sites/fernwood", Some(&all), Some(&change))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = app
+        .post_raw(
+            &body_with_id(&answer, "fernwood-answer-000002"),
+            "text/plain",
+            Some("https://www.fernwood.example"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+}
+
+fn body_with_id(answer: &Value, id: &str) -> String {
+    let mut answer = answer.clone();
+    answer["id"] = json!(id);
+    answer.to_string()
+}
+
+async fn editing_a_question_set_makes_a_new_version_and_keeps_the_old_one(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let token = app.token(TokenScope::Site("demo".into())).await;
+    let edited = json!({ "questions": [
+        { "id": "nps", "kind": "nps", "text": { "en": "Would you recommend us?", "pl": "Czy polecisz nas?" } },
+        { "id": "why", "kind": { "text": { "max_length": 200 } }, "text": { "en": "Why?" },
+          "optional": true, "show_if": { "question": "nps", "at_most": 6 } }
+    ]});
+    let (status, body) = app
+        .admin(
+            Method::POST,
+            "/sites/demo/question-sets/checkout",
+            Some(&token),
+            Some(&edited),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        (body["version"].as_u64(), body["status"].as_str()),
+        (Some(2), Some("draft"))
+    );
+
+    // A draft changes nothing for shoppers.
+    let config: survey::SiteConfig = app
+        .get("/v1/sites/demo/config")
+        .await
+        .json()
+        .await
+        .expect("config");
+    assert_eq!(
+        config
+            .question_set(survey::Stage::Checkout)
+            .map(|s| s.version),
+        Some(1)
+    );
+
+    let publish = "/sites/demo/question-sets/checkout/versions/2/publish";
+    let (status, body) = app.admin(Method::POST, publish, Some(&token), None).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("published"))
+    );
+    let config: survey::SiteConfig = app
+        .get("/v1/sites/demo/config")
+        .await
+        .json()
+        .await
+        .expect("config");
+    assert_eq!(
+        config
+            .question_set(survey::Stage::Checkout)
+            .map(|s| s.version),
+        Some(2)
+    );
+
+    // The old version stays readable, and answers to it (from a page loaded before) still count.
+    let (status, old) = app
+        .admin(
+            Method::GET,
+            "/sites/demo/question-sets/checkout/versions/1",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, old["status"].as_str()),
+        (StatusCode::OK, Some("archived"))
+    );
+    assert_eq!(old["questions"][0]["id"], "csat");
+    let late = checkout_answer(
+        "late-answer-to-version-1",
+        "demo",
+        1,
+        json!([{ "question": "csat", "value": 4 }]),
+    );
+    assert_eq!(app.post_response(&late).await.0, StatusCode::CREATED);
+    let new = checkout_answer(
+        "answer-to-version-two-01",
+        "demo",
+        2,
+        json!([{ "question": "nps", "value": 3 }, { "question": "why", "value": "slow" }]),
+    );
+    assert_eq!(app.post_response(&new).await.0, StatusCode::CREATED);
+    let stored = app
+        .store()
+        .await
+        .response("demo", "late-answer-to-version-1")
+        .await
+        .expect("stored");
+    assert_eq!(stored.response.question_set_version, 1);
+
+    let (status, list) = app
+        .admin(Method::GET, "/sites/demo/question-sets", Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let checkout: Vec<(u64, &str)> = list
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter(|v| v["stage"] == "checkout")
+        .filter_map(|v| Some((v["version"].as_u64()?, v["status"].as_str()?)))
+        .collect();
+    assert_eq!(checkout, [(1, "archived"), (2, "published")]);
+
+    // Archiving the published version takes the stage's survey off the site.
+    let archive = "/sites/demo/question-sets/checkout/versions/2/archive";
+    assert_eq!(
+        app.admin(Method::POST, archive, Some(&token), None).await.0,
+        StatusCode::OK
+    );
+    let config: survey::SiteConfig = app
+        .get("/v1/sites/demo/config")
+        .await
+        .json()
+        .await
+        .expect("config");
+    assert!(config.question_set(survey::Stage::Checkout).is_none());
+
+    // Bad definitions and paths are refused with what was wrong.
+    let duplicate_ids = json!({ "questions": [
+        { "id": "a", "kind": "ces", "text": { "en": "?" } },
+        { "id": "a", "kind": "ces", "text": { "en": "?" } }
+    ]});
+    let (status, body) = app
+        .admin(
+            Method::POST,
+            "/sites/demo/question-sets/returns",
+            Some(&token),
+            Some(&duplicate_ids),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("invalid_question_set")
+        )
+    );
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("\"a\""),
+        "{body}"
+    );
+    let (status, body) = app
+        .admin(
+            Method::POST,
+            "/sites/demo/question-sets/payment",
+            Some(&token),
+            Some(&edited),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("unknown_stage"))
+    );
+    let (status, body) = app
+        .admin(
+            Method::GET,
+            "/sites/demo/question-sets/checkout/versions/9",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("question_set_not_found"))
+    );
+}
+
+async fn the_token_command_makes_a_token_the_admin_api_accepts(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
+        .args([
+            "token",
+            "create",
+            "--name",
+            "dashboard",
+            "--site",
+            "demo",
+            "--database-url",
+        ])
+        .arg(&app.database.url)
+        .output()
+        .expect("collector runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let token = String::from_utf8(output.stdout).expect("utf-8");
+    let token = token.trim();
+    assert!(token.starts_with(collector::tokens::PREFIX), "{token}");
+    let (status, body) = app
+        .admin(Method::GET, "/sites/demo", Some(token), None)
+        .await;
+    assert_eq!(
+        (status, body["key"].as_str()),
+        (StatusCode::OK, Some("demo"))
+    );
+
+    let unknown = std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
+        .args([
+            "token",
+            "create",
+            "--name",
+            "x",
+            "--site",
+            "nope",
+            "--database-url",
+        ])
+        .arg(&app.database.url)
+        .output()
+        .expect("collector runs");
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no site has the key \"nope\""));
+}
