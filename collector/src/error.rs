@@ -39,6 +39,9 @@ pub enum ApiError {
     /// The id is already used by a response to another site, stage or question set version.
     #[error("response id {0:?} is already used by another response")]
     ResponseIdConflict(String),
+    /// A query string parameter that cannot be used.
+    #[error("{0}")]
+    InvalidQuery(String),
     /// No or an unknown admin token.
     #[error(
         "send an admin token as `Authorization: Bearer <token>` (make one with `collector token create`)"
@@ -95,6 +98,7 @@ impl ApiError {
             ApiError::OriginNotAllowed(_) => (StatusCode::FORBIDDEN, "origin_not_allowed"),
             ApiError::Invalid(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.code()),
             ApiError::ResponseIdConflict(_) => (StatusCode::CONFLICT, "response_id_conflict"),
+            ApiError::InvalidQuery(_) => (StatusCode::BAD_REQUEST, "invalid_query"),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::SiteExists(_) => (StatusCode::CONFLICT, "site_exists"),
@@ -167,3 +171,14 @@ impl From<axum::extract::rejection::JsonRejection> for ApiError {
 #[derive(Debug, axum::extract::FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
+
+impl From<axum::extract::rejection::QueryRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::QueryRejection) -> Self {
+        ApiError::InvalidQuery(rejection.body_text())
+    }
+}
+
+/// Query string parameters whose rejections are [`ApiError`]s.
+#[derive(Debug, axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);

@@ -76,7 +76,11 @@ async fn submit(
         })?;
     response.validate(&question_set.set)?;
 
-    let outcome = state.store.save_response(&question_set, &response).await?;
+    let device = device_class(&headers);
+    let outcome = state
+        .store
+        .save_response(&question_set, &response, device)
+        .await?;
     let (status, word) = match outcome {
         SaveOutcome::Created => (StatusCode::CREATED, "created"),
         SaveOutcome::Merged => (StatusCode::OK, "merged"),
@@ -95,5 +99,44 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
     match media_type.as_deref() {
         Some("application/json" | "text/plain") => Ok(()),
         _ => Err(ApiError::UnsupportedMediaType),
+    }
+}
+
+/// The device class for report breakdowns, from the User-Agent (which is not stored).
+fn device_class(headers: &HeaderMap) -> Option<&'static str> {
+    let agent = headers.get(header::USER_AGENT)?.to_str().ok()?;
+    Some(if agent.contains("iPad") || agent.contains("Tablet") {
+        "tablet"
+    } else if agent.contains("Mobi") || agent.contains("Android") {
+        "mobile"
+    } else {
+        "desktop"
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn class(agent: &str) -> Option<&'static str> {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::USER_AGENT,
+            HeaderValue::from_str(agent).expect("ascii"),
+        );
+        device_class(&headers)
+    }
+
+    #[test]
+    fn device_classes_from_common_user_agents() {
+        let pixel = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/156.0 Mobile Safari/537.36";
+        let ipad =
+            "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148";
+        let mac = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15";
+        assert_eq!(class(pixel), Some("mobile"));
+        assert_eq!(class(ipad), Some("tablet"));
+        assert_eq!(class(mac), Some("desktop"));
+        assert_eq!(device_class(&HeaderMap::new()), None);
     }
 }

@@ -88,6 +88,7 @@ pub(super) struct SiteRow {
     pub key: String,
     pub name: String,
     pub allowed_origins: String,
+    pub time_zone: String,
 }
 
 impl SiteRow {
@@ -96,6 +97,7 @@ impl SiteRow {
             key: self.key,
             name: self.name,
             allowed_origins: from_json(&self.allowed_origins)?,
+            time_zone: self.time_zone,
         })
     }
 }

@@ -72,6 +72,8 @@ pub struct Site {
     pub name: String,
     /// Origins allowed to post answers; a `:*` port matches any port.
     pub allowed_origins: Vec<String>,
+    /// IANA time zone (`Europe/Warsaw`) in which reports count days, weeks and months.
+    pub time_zone: String,
 }
 
 impl Site {
@@ -86,6 +88,13 @@ impl Site {
         }
         if self.allowed_origins.len() > 50 {
             return Err("allowed_origins holds at most 50 origins".into());
+        }
+        if jiff::tz::TimeZone::get(&self.time_zone).is_err() {
+            return Err(format!(
+                "time_zone: {:?} is not an IANA time zone name such as UTC, Europe/Warsaw or \
+                 America/Sao_Paulo",
+                self.time_zone
+            ));
         }
         match self.allowed_origins.iter().find(|o| !is_origin(o)) {
             Some(bad) => Err(format!(
@@ -221,6 +230,74 @@ pub enum SaveOutcome {
     Merged,
 }
 
+/// How many answers gave one score, for one combination of everything reports group by.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ScoreCount {
+    /// The stage.
+    pub stage: String,
+    /// The question id.
+    pub question: String,
+    /// The question's kind (`nps`, `csat`, `ces`).
+    pub kind: String,
+    /// The question set version answered.
+    pub version: i64,
+    /// The language shown (empty when unknown).
+    pub locale: String,
+    /// The device class (empty when unknown).
+    pub device: String,
+    /// The quarter-hour of arrival: Unix milliseconds / 900,000. Every time zone's offset is a
+    /// multiple of 15 minutes, so these regroup exactly into local days, weeks and months.
+    pub quarter_hour: i64,
+    /// The score.
+    pub score: i64,
+    /// How many answers.
+    pub count: i64,
+}
+
+/// Which comments to list, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct CommentQuery {
+    /// Only this stage.
+    pub stage: Option<Stage>,
+    /// Arrived at or after (Unix milliseconds).
+    pub from_ms: i64,
+    /// Arrived before (Unix milliseconds).
+    pub to_ms: i64,
+    /// Only comments containing this text (case-insensitive for ASCII).
+    pub search: Option<String>,
+    /// Only responses whose answer to this scale question lies in `min_score..=max_score`.
+    pub score_question: Option<String>,
+    /// Lowest score kept (with `score_question`).
+    pub min_score: i64,
+    /// Highest score kept (with `score_question`).
+    pub max_score: i64,
+    /// Page size.
+    pub limit: i64,
+    /// Continue after this `(received_at_ms, response_id)` (the last item of the previous page).
+    pub after: Option<(i64, String)>,
+}
+
+/// A free-text answer with what a reader needs to act on it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Comment {
+    /// The response it belongs to.
+    pub response_id: String,
+    /// The stage.
+    pub stage: String,
+    /// When the response arrived (Unix milliseconds).
+    pub received_at_ms: i64,
+    /// The language shown.
+    pub locale: Option<String>,
+    /// The order reference, if the store passed one.
+    pub order: Option<String>,
+    /// The text question's id.
+    pub question: String,
+    /// What the shopper wrote.
+    pub text: String,
+    /// The response's scores, by question.
+    pub scores: std::collections::BTreeMap<String, i64>,
+}
+
 /// Calls the same method on whichever engine the store runs on.
 macro_rules! on_engine {
     ($self:ident.$method:ident($($arg:expr),*)) => {
@@ -259,6 +336,7 @@ impl Store {
             key: "demo".into(),
             name: "Demo store".into(),
             allowed_origins: vec!["http://localhost:*".into(), "http://127.0.0.1:*".into()],
+            time_zone: "UTC".into(),
         };
         let sets: Vec<QuestionSet> = Stage::ALL
             .into_iter()
@@ -295,13 +373,15 @@ impl Store {
         on_engine!(self.response(site, id))
     }
 
-    /// Durably stores a validated response, merging it into an earlier send under the same id.
+    /// Durably stores a validated response, merging it into an earlier send under the same id;
+    /// `device` is the device class of its first send.
     pub async fn save_response(
         &self,
         question_set: &StoredQuestionSet,
         response: &Response,
+        device: Option<&str>,
     ) -> Result<SaveOutcome, StoreError> {
-        on_engine!(self.save_response(question_set, response))
+        on_engine!(self.save_response(question_set, response, device))
     }
 }
 
@@ -373,6 +453,27 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Score counts of a site's answers that arrived in `from_ms..to_ms`, for reports.
+    pub async fn score_counts(
+        &self,
+        site: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<ScoreCount>, StoreError> {
+        on_engine!(self.score_counts(site, from_ms, to_ms))
+    }
+
+    /// One page of a site's comments, newest first.
+    pub async fn comments(
+        &self,
+        site: &str,
+        query: &CommentQuery,
+    ) -> Result<Vec<Comment>, StoreError> {
+        on_engine!(self.comments(site, query))
+    }
+}
+
 /// Now, as Unix time in milliseconds.
 pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
@@ -390,6 +491,7 @@ mod tests {
             key: "s".into(),
             name: "S".into(),
             allowed_origins: origins.iter().map(|o| (*o).to_owned()).collect(),
+            time_zone: "UTC".into(),
         }
     }
 

@@ -47,7 +47,7 @@ macro_rules! queries {
         }
 
         pub(super) async fn site(&self, key: &str) -> Result<Site, StoreError> {
-            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins FROM sites WHERE key = $1")
+            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins, time_zone FROM sites WHERE key = $1")
                 .bind(key)
                 .fetch_optional(&self.pool)
                 .await?
@@ -56,7 +56,7 @@ macro_rules! queries {
         }
 
         pub(super) async fn sites(&self) -> Result<Vec<Site>, StoreError> {
-            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins FROM sites ORDER BY key")
+            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins, time_zone FROM sites ORDER BY key")
                 .fetch_all(&self.pool)
                 .await?
                 .into_iter()
@@ -66,12 +66,14 @@ macro_rules! queries {
 
         pub(super) async fn create_site(&self, site: &Site) -> Result<(), StoreError> {
             let inserted = sqlx::query(
-                "INSERT INTO sites (key, name, allowed_origins, created_at) VALUES ($1, $2, $3, $4)
+                "INSERT INTO sites (key, name, allowed_origins, time_zone, created_at)
+                 VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (key) DO NOTHING",
             )
             .bind(&site.key)
             .bind(&site.name)
             .bind(to_json(&site.allowed_origins)?)
+            .bind(&site.time_zone)
             .bind(now_ms())
             .execute(&self.pool)
             .await?
@@ -83,9 +85,12 @@ macro_rules! queries {
         }
 
         pub(super) async fn update_site(&self, site: &Site) -> Result<(), StoreError> {
-            let updated = sqlx::query("UPDATE sites SET name = $1, allowed_origins = $2 WHERE key = $3")
+            let updated = sqlx::query(
+                "UPDATE sites SET name = $1, allowed_origins = $2, time_zone = $3 WHERE key = $4",
+            )
                 .bind(&site.name)
                 .bind(to_json(&site.allowed_origins)?)
+                .bind(&site.time_zone)
                 .bind(&site.key)
                 .execute(&self.pool)
                 .await?
@@ -302,6 +307,7 @@ macro_rules! queries {
             &self,
             question_set: &StoredQuestionSet,
             response: &Response,
+            device: Option<&str>,
         ) -> Result<SaveOutcome, StoreError> {
             let question_set_id = question_set.id;
             let now = now_ms();
@@ -309,8 +315,9 @@ macro_rules! queries {
             // Insert first: a concurrent first send of the same id waits on this row, then conflicts.
             let created = sqlx::query(
                 "INSERT INTO responses (id, site, stage, question_set_id, question_set_version, locale,
-                                        order_ref, context, completed, received_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                        order_ref, context, completed, received_at, updated_at,
+                                        device)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
                  ON CONFLICT (id) DO NOTHING",
             )
             .bind(&response.id)
@@ -324,6 +331,7 @@ macro_rules! queries {
             .bind(response.completed)
             .bind(now)
             .bind(now)
+            .bind(device)
             .execute(&mut *tx)
             .await?
             .rows_affected()
@@ -381,6 +389,93 @@ macro_rules! queries {
             } else {
                 SaveOutcome::Merged
             })
+        }
+
+        pub(super) async fn score_counts(
+            &self,
+            site: &str,
+            from_ms: i64,
+            to_ms: i64,
+        ) -> Result<Vec<super::ScoreCount>, StoreError> {
+            Ok(sqlx::query_as::<_, super::ScoreCount>(
+                "SELECT r.stage, a.question, a.kind, r.question_set_version AS version,
+                        COALESCE(r.locale, '') AS locale, COALESCE(r.device, '') AS device,
+                        r.received_at / 900000 AS quarter_hour, a.score, COUNT(*) AS count
+                 FROM answers a JOIN responses r ON r.id = a.response_id
+                 WHERE r.site = $1 AND r.received_at >= $2 AND r.received_at < $3
+                   AND a.score IS NOT NULL
+                 GROUP BY r.stage, a.question, a.kind, r.question_set_version,
+                          COALESCE(r.locale, ''), COALESCE(r.device, ''),
+                          r.received_at / 900000, a.score",
+            )
+            .bind(site)
+            .bind(from_ms)
+            .bind(to_ms)
+            .fetch_all(&self.pool)
+            .await?)
+        }
+
+        pub(super) async fn comments(
+            &self,
+            site: &str,
+            query: &super::CommentQuery,
+        ) -> Result<Vec<super::Comment>, StoreError> {
+            // Optional filters are `($n IS NULL OR ...)`, so one statement serves every combination.
+            let pattern = query.search.as_deref().map(|s| {
+                let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                format!("%{}%", escaped.to_lowercase())
+            });
+            let (after_ms, after_id) = query.after.clone().unzip();
+            let rows = sqlx::query_as::<_, (String, String, i64, Option<String>, Option<String>, String, String)>(
+                "SELECT r.id, r.stage, r.received_at, r.locale, r.order_ref, a.question, a.text
+                 FROM answers a JOIN responses r ON r.id = a.response_id
+                 WHERE r.site = $1 AND a.kind = 'text' AND a.text IS NOT NULL
+                   AND r.received_at >= $2 AND r.received_at < $3
+                   AND ($4 IS NULL OR r.stage = $4)
+                   AND ($5 IS NULL OR LOWER(a.text) LIKE $5 ESCAPE '\\')
+                   AND ($6 IS NULL OR EXISTS (
+                       SELECT 1 FROM answers s WHERE s.response_id = r.id AND s.question = $6
+                         AND s.score BETWEEN $7 AND $8))
+                   AND ($9 IS NULL OR r.received_at < $9 OR (r.received_at = $9 AND r.id < $10))
+                 ORDER BY r.received_at DESC, r.id DESC, a.question
+                 LIMIT $11",
+            )
+            .bind(site)
+            .bind(query.from_ms)
+            .bind(query.to_ms)
+            .bind(query.stage.map(|s| s.as_str()))
+            .bind(pattern)
+            .bind(query.score_question.as_deref())
+            .bind(query.min_score)
+            .bind(query.max_score)
+            .bind(after_ms)
+            .bind(after_id)
+            .bind(query.limit)
+            .fetch_all(&self.pool)
+            .await?;
+            let mut comments = Vec::with_capacity(rows.len());
+            for (response_id, stage, received_at_ms, locale, order, question, text) in rows {
+                let scores = sqlx::query_as::<_, (String, i64)>(
+                    "SELECT question, score FROM answers
+                     WHERE response_id = $1 AND score IS NOT NULL ORDER BY question",
+                )
+                .bind(&response_id)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .collect();
+                comments.push(super::Comment {
+                    response_id,
+                    stage,
+                    received_at_ms,
+                    locale,
+                    order,
+                    question,
+                    text,
+                    scores,
+                });
+            }
+            Ok(comments)
         }
         }
     };

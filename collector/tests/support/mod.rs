@@ -42,6 +42,8 @@ macro_rules! on_both_engines {
 
 /// A fresh, empty database of one engine; removed when dropped.
 pub struct TestDatabase {
+    /// The engine.
+    pub engine: Engine,
     /// What `--database-url` would say.
     pub url: String,
     _sqlite_dir: Option<tempfile::TempDir>,
@@ -64,6 +66,7 @@ impl TestDatabase {
                     dir.path().join("collector.sqlite3").display()
                 );
                 TestDatabase {
+                    engine,
                     url,
                     _sqlite_dir: Some(dir),
                     postgres: None,
@@ -95,6 +98,7 @@ impl TestDatabase {
                     .rsplit_once('/')
                     .map_or(admin.as_str(), |(base, _)| base);
                 TestDatabase {
+                    engine,
                     url: format!("{base}/{name}"),
                     _sqlite_dir: None,
                     postgres: Some((admin.clone(), name)),
@@ -220,6 +224,56 @@ impl TestApp {
         let response = request.send().await.expect("admin request");
         let status = response.status();
         (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Posts a response as a browser with this User-Agent would.
+    pub async fn post_as(&self, body: &Value, user_agent: &str) -> StatusCode {
+        self.http
+            .post(self.url("/v1/responses"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::USER_AGENT, user_agent)
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("request")
+            .status()
+    }
+
+    /// Moves a stored response's arrival to `at` (RFC 3339), to build reports over several days.
+    pub async fn backdate(&self, response_id: &str, at: &str) {
+        let ms = at
+            .parse::<jiff::Timestamp>()
+            .expect("a timestamp")
+            .as_millisecond();
+        // The same SQL runs on both engines (SQLite accepts $N placeholders).
+        let sql = "UPDATE responses SET received_at = $1 WHERE id = $2";
+        let updated = match self.database.engine {
+            Engine::Sqlite => {
+                let pool = sqlx::SqlitePool::connect(&self.database.url)
+                    .await
+                    .expect("open");
+                let n = sqlx::query(sql)
+                    .bind(ms)
+                    .bind(response_id)
+                    .execute(&pool)
+                    .await;
+                pool.close().await;
+                n.expect("update").rows_affected()
+            }
+            Engine::Postgres => {
+                let pool = sqlx::PgPool::connect(&self.database.url)
+                    .await
+                    .expect("open");
+                let n = sqlx::query(sql)
+                    .bind(ms)
+                    .bind(response_id)
+                    .execute(&pool)
+                    .await;
+                pool.close().await;
+                n.expect("update").rows_affected()
+            }
+        };
+        assert_eq!(updated, 1, "{response_id} exists");
     }
 
     /// A second connection to the collector's database, to read back what it stored.

@@ -176,7 +176,7 @@ pub fn ces(tally: &Tally) -> Option<CesScore> {
 /// A share as a percentage with its 95% Wilson score interval; `None` when `total` is zero.
 ///
 /// Wilson rather than Wald: Wald gives [100, 100] for one satisfied answer out of one.
-fn share(hits: u64, total: u64) -> Option<(f64, Interval)> {
+pub fn share(hits: u64, total: u64) -> Option<(f64, Interval)> {
     if total == 0 {
         return None;
     }

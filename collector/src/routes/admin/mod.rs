@@ -3,6 +3,7 @@
 
 mod auth;
 mod question_sets;
+mod reports;
 mod sites;
 
 use crate::AppState;
@@ -12,4 +13,5 @@ pub(super) fn router() -> Router<AppState> {
     Router::new()
         .merge(sites::router())
         .merge(question_sets::router())
+        .merge(reports::router())
 }

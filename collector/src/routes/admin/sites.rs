@@ -22,6 +22,7 @@ struct SiteView {
     key: String,
     name: String,
     allowed_origins: Vec<String>,
+    time_zone: String,
 }
 
 impl From<Site> for SiteView {
@@ -30,6 +31,7 @@ impl From<Site> for SiteView {
             key: site.key,
             name: site.name,
             allowed_origins: site.allowed_origins,
+            time_zone: site.time_zone,
         }
     }
 }
@@ -41,6 +43,12 @@ struct NewSite {
     name: String,
     #[serde(default)]
     allowed_origins: Vec<String>,
+    #[serde(default = "utc")]
+    time_zone: String,
+}
+
+fn utc() -> String {
+    "UTC".into()
 }
 
 #[derive(Debug, Deserialize)]
@@ -48,6 +56,7 @@ struct NewSite {
 struct SiteChanges {
     name: Option<String>,
     allowed_origins: Option<Vec<String>>,
+    time_zone: Option<String>,
 }
 
 async fn list(
@@ -74,6 +83,7 @@ async fn create(
         key: new.key,
         name: new.name,
         allowed_origins: new.allowed_origins,
+        time_zone: new.time_zone,
     };
     site.check().map_err(ApiError::InvalidSite)?;
     state.store.create_site(&site).await?;
@@ -102,6 +112,9 @@ async fn update(
     }
     if let Some(origins) = changes.allowed_origins {
         site.allowed_origins = origins;
+    }
+    if let Some(time_zone) = changes.time_zone {
+        site.time_zone = time_zone;
     }
     site.check().map_err(ApiError::InvalidSite)?;
     state.store.update_site(&site).await?;
