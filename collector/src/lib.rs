@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod export;
 pub mod reports;
 pub mod routes;
 pub mod startup;

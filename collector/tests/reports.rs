@@ -1,5 +1,5 @@
-//! Reports over real HTTP on both engines, against figures worked out by hand from a small,
-//! known set of answers spread over two days in the site's time zone.
+//! Reports and exports over real HTTP on both engines. Report figures are worked out by hand from
+//! a small, known set of answers spread over two days in the site's time zone.
 
 mod support;
 
@@ -8,7 +8,10 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use support::{Engine, TestApp};
 
-on_both_engines!(reports_count_in_the_site_time_zone_and_match_hand_computed_scores);
+on_both_engines!(
+    reports_count_in_the_site_time_zone_and_match_hand_computed_scores,
+    exports_stream_every_answer_as_csv_and_ndjson,
+);
 
 const DESKTOP: &str =
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/156.0 Safari/537.36";
@@ -354,4 +357,114 @@ async fn reports_count_in_the_site_time_zone_and_match_hand_computed_scores(engi
             "{query}: {body}"
         );
     }
+}
+
+async fn exports_stream_every_answer_as_csv_and_ndjson(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let token = app.token(TokenScope::Site("demo".into())).await;
+    // Enough answers for several 32 KiB chunks, one of them a comment a spreadsheet would run.
+    let responses = 250;
+    for i in 0..responses {
+        let mut answers = vec![
+            json!({ "question": "csat", "value": 1 + i % 5 }),
+            json!({ "question": "ces", "value": 4 }),
+        ];
+        if i == 7 {
+            answers.push(json!({ "question": "comment", "value": "=HYPERLINK(\"http://evil.example\",\"click\")" }));
+        }
+        let body = json!({
+            "id": format!("export-response-{i:06}"), "site": "demo", "stage": "checkout",
+            "question_set_version": 1, "context": { "order": format!("{}", 5000 + i) },
+            "answers": answers, "completed": true
+        });
+        assert_eq!(app.post_response(&body).await.0, StatusCode::CREATED);
+    }
+    let delivery = json!({
+        "id": "export-delivery-000001", "site": "demo", "stage": "delivery", "question_set_version": 1,
+        "answers": [{ "question": "nps", "value": 10 }]
+    });
+    assert_eq!(app.post_response(&delivery).await.0, StatusCode::CREATED);
+
+    let fetch = |query: &'static str| {
+        let request = app
+            .http
+            .get(app.url(&format!("/v1/admin/sites/demo/responses/export?{query}")))
+            .bearer_auth(&token);
+        async move {
+            let response = request.send().await.expect("export");
+            assert_eq!(response.status(), StatusCode::OK, "{query}");
+            let content_type = response.headers()["content-type"]
+                .to_str()
+                .unwrap_or_default()
+                .to_owned();
+            (content_type, response.text().await.expect("body"))
+        }
+    };
+    let (content_type, csv) = fetch("format=csv").await;
+    assert_eq!(content_type, "text/csv; charset=utf-8");
+    assert!(
+        csv.len() > collector::export::CHUNK_BYTES,
+        "spans more than one chunk: {} bytes",
+        csv.len()
+    );
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].starts_with("response_id,received_at,stage,"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(
+        lines.len(),
+        1 + responses * 2 + 1 + 1,
+        "a header and one row per answer"
+    );
+    let comment = lines
+        .iter()
+        .find(|l| l.contains(",comment,text,"))
+        .expect("the comment row");
+    assert!(
+        comment.contains(",\"'=HYPERLINK("),
+        "a formula is defused: {comment}"
+    );
+
+    let (content_type, ndjson) = fetch("format=ndjson&stage=checkout").await;
+    assert_eq!(content_type, "application/x-ndjson");
+    let lines: Vec<Value> = ndjson
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), responses, "one line per checkout response");
+    assert_eq!(lines[7]["context"]["order"], "5007");
+    assert_eq!(lines[7]["answers"].as_array().map(Vec::len), Some(3));
+    assert!(lines.iter().all(|l| l["stage"] == "checkout"));
+
+    let (status, body) = app
+        .admin(
+            Method::GET,
+            "/sites/demo/responses/export",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_query"))
+    );
+    let other = app.token(TokenScope::AllSites).await;
+    let site = json!({ "key": "other", "name": "Other" });
+    assert_eq!(
+        app.admin(Method::POST, "/sites", Some(&other), Some(&site))
+            .await
+            .0,
+        StatusCode::CREATED
+    );
+    let (status, _) = app
+        .admin(
+            Method::GET,
+            "/sites/other/responses/export?format=csv",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -298,6 +298,49 @@ pub struct Comment {
     pub scores: std::collections::BTreeMap<String, i64>,
 }
 
+/// Which responses an export holds.
+#[derive(Debug, Clone)]
+pub struct ExportQuery {
+    /// Only this stage.
+    pub stage: Option<Stage>,
+    /// Arrived at or after (Unix milliseconds).
+    pub from_ms: i64,
+    /// Arrived before (Unix milliseconds).
+    pub to_ms: i64,
+}
+
+/// One answer with its response's columns, in export order (by arrival, then response, then
+/// question), so consecutive rows of one response can be grouped while streaming.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ExportRow {
+    /// The response id.
+    pub response_id: String,
+    /// The stage.
+    pub stage: String,
+    /// The question set version answered.
+    pub question_set_version: i64,
+    /// Arrival (Unix milliseconds).
+    pub received_at: i64,
+    /// The language shown.
+    pub locale: Option<String>,
+    /// The device class.
+    pub device: Option<String>,
+    /// The order reference.
+    pub order_ref: Option<String>,
+    /// The store's context, as a JSON object.
+    pub context: String,
+    /// Whether the shopper finished.
+    pub completed: bool,
+    /// The question id.
+    pub question: String,
+    /// The question's kind.
+    pub kind: String,
+    /// The score, for scale questions.
+    pub score: Option<i64>,
+    /// The answer as sent (JSON).
+    pub value: String,
+}
+
 /// Calls the same method on whichever engine the store runs on.
 macro_rules! on_engine {
     ($self:ident.$method:ident($($arg:expr),*)) => {
@@ -471,6 +514,20 @@ impl Store {
         query: &CommentQuery,
     ) -> Result<Vec<Comment>, StoreError> {
         on_engine!(self.comments(site, query))
+    }
+}
+
+impl Store {
+    /// Streams a site's answers for export, in [`ExportRow`] order, without loading them all.
+    pub fn export_rows<'a>(
+        &'a self,
+        site: &'a str,
+        query: &'a ExportQuery,
+    ) -> futures_util::stream::BoxStream<'a, Result<ExportRow, StoreError>> {
+        match self {
+            Store::Sqlite(engine) => engine.export_rows(site, query),
+            Store::Postgres(engine) => engine.export_rows(site, query),
+        }
     }
 }
 

@@ -477,6 +477,30 @@ macro_rules! queries {
             }
             Ok(comments)
         }
+
+        pub(super) fn export_rows<'a>(
+            &'a self,
+            site: &'a str,
+            query: &'a super::ExportQuery,
+        ) -> futures_util::stream::BoxStream<'a, Result<super::ExportRow, StoreError>> {
+            use futures_util::StreamExt;
+            sqlx::query_as::<_, super::ExportRow>(
+                "SELECT r.id AS response_id, r.stage, r.question_set_version, r.received_at,
+                        r.locale, r.device, r.order_ref, r.context, r.completed,
+                        a.question, a.kind, a.score, a.value
+                 FROM responses r JOIN answers a ON a.response_id = r.id
+                 WHERE r.site = $1 AND r.received_at >= $2 AND r.received_at < $3
+                   AND ($4 IS NULL OR r.stage = $4)
+                 ORDER BY r.received_at, r.id, a.question",
+            )
+            .bind(site)
+            .bind(query.from_ms)
+            .bind(query.to_ms)
+            .bind(query.stage.map(|s| s.as_str()))
+            .fetch(&self.pool)
+            .map(|row| row.map_err(StoreError::from))
+            .boxed()
+        }
         }
     };
 }

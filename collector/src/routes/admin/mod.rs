@@ -2,6 +2,7 @@
 //! the token's scope for the site it touches.
 
 mod auth;
+mod export;
 mod question_sets;
 mod reports;
 mod sites;
@@ -14,4 +15,5 @@ pub(super) fn router() -> Router<AppState> {
         .merge(sites::router())
         .merge(question_sets::router())
         .merge(reports::router())
+        .merge(export::router())
 }
