@@ -75,6 +75,10 @@ pub struct ServeArgs {
     #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
+    /// How often, in seconds, answers past their site's retention_days are deleted.
+    #[arg(long, env = "RETENTION_EVERY", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub retention_every: u64,
+
     /// Where the collector's data lives.
     #[command(flatten)]
     pub database: DatabaseArgs,
@@ -85,6 +89,7 @@ impl From<ServeArgs> for ServeConfig {
         ServeConfig {
             listen: args.listen,
             database_url: args.database.database_url,
+            retention_every: std::time::Duration::from_secs(args.retention_every),
         }
     }
 }

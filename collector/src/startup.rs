@@ -15,6 +15,8 @@ pub struct ServeConfig {
     pub listen: SocketAddr,
     /// `sqlite://PATH`, a file path, or `postgres://...`.
     pub database_url: String,
+    /// How often answers past their site's retention are deleted.
+    pub retention_every: std::time::Duration,
 }
 
 /// A collector bound to its socket, ready to run.
@@ -23,6 +25,8 @@ pub struct Server {
     listener: TcpListener,
     router: Router,
     address: SocketAddr,
+    store: Store,
+    retention_every: std::time::Duration,
 }
 
 impl Server {
@@ -44,8 +48,12 @@ impl Server {
         let address = listener.local_addr().context("reading the bound address")?;
         Ok(Self {
             listener,
-            router: app(AppState { store }),
+            router: app(AppState {
+                store: store.clone(),
+            }),
             address,
+            store,
+            retention_every: config.retention_every,
         })
     }
 
@@ -54,14 +62,32 @@ impl Server {
         self.address
     }
 
-    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    /// Serves until `shutdown` completes, then finishes the requests in flight. Meanwhile the
+    /// retention task deletes expired answers at start and then every `retention_every`.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        let retention = tokio::spawn(retention_task(self.store, self.retention_every));
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        retention.abort();
+        served
+    }
+}
+
+/// Deletes answers past their site's retention, forever. With several collectors on one
+/// PostgreSQL each runs it; the deletes are idempotent.
+async fn retention_task(store: Store, every: std::time::Duration) {
+    let mut ticks = tokio::time::interval(every);
+    loop {
+        ticks.tick().await;
+        match store.delete_expired(crate::store::now_ms()).await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "retention: deleted expired responses"),
+            Err(error) => tracing::error!(%error, "retention: deleting expired responses failed"),
+        }
     }
 }
 

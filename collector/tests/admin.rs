@@ -14,6 +14,8 @@ on_both_engines!(
     a_new_site_accepts_answers_from_its_own_origins_only,
     editing_a_question_set_makes_a_new_version_and_keeps_the_old_one,
     the_token_command_makes_a_token_the_admin_api_accepts,
+    answers_past_the_retention_are_deleted_by_the_background_task,
+    erasing_an_order_or_a_customer_deletes_their_answers_only,
 );
 
 fn site(key: &str, origins: &[&str]) -> Value {
@@ -453,4 +455,146 @@ async fn the_token_command_makes_a_token_the_admin_api_accepts(engine: Engine) {
         .expect("collector runs");
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no site has the key \"nope\""));
+}
+
+fn answer_with_context(id: &str, context: Value) -> Value {
+    json!({
+        "id": id, "site": "demo", "stage": "checkout", "question_set_version": 1,
+        "context": context, "answers": [{ "question": "csat", "value": 3 }]
+    })
+}
+
+async fn answers_past_the_retention_are_deleted_by_the_background_task(engine: Engine) {
+    let every = std::time::Duration::from_millis(100);
+    let app = TestApp::spawn_with_retention_every(engine, every).await;
+    let token = app.token(TokenScope::AllSites).await;
+    let keep_30_days = json!({ "retention_days": 30 });
+    let (status, site) = app
+        .admin(
+            Method::PATCH,
+            "/sites/demo",
+            Some(&token),
+            Some(&keep_30_days),
+        )
+        .await;
+    assert_eq!(
+        (status, site["retention_days"].as_i64()),
+        (StatusCode::OK, Some(30))
+    );
+    for id in ["old-response-0000000001", "new-response-0000000001"] {
+        assert_eq!(
+            app.post_response(&answer_with_context(id, json!({})))
+                .await
+                .0,
+            StatusCode::CREATED
+        );
+    }
+    let forty_days_ago = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(40 * 24);
+    app.backdate("old-response-0000000001", &forty_days_ago.to_string())
+        .await;
+
+    let store = app.store().await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while store
+        .response("demo", "old-response-0000000001")
+        .await
+        .is_ok()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the retention task never ran"
+        );
+        tokio::time::sleep(every).await;
+    }
+    assert!(
+        store
+            .response("demo", "new-response-0000000001")
+            .await
+            .is_ok(),
+        "recent answers stay"
+    );
+
+    let forever = json!({ "retention_days": null });
+    let (status, site) = app
+        .admin(Method::PATCH, "/sites/demo", Some(&token), Some(&forever))
+        .await;
+    assert_eq!(
+        (status, &site["retention_days"]),
+        (StatusCode::OK, &Value::Null)
+    );
+    let (status, body) = app
+        .admin(
+            Method::PATCH,
+            "/sites/demo",
+            Some(&token),
+            Some(&json!({ "retention_days": 0 })),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_site"))
+    );
+}
+
+async fn erasing_an_order_or_a_customer_deletes_their_answers_only(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let token = app.token(TokenScope::Site("demo".into())).await;
+    let answers = [
+        (
+            "erase-order-a1-00000001",
+            json!({ "order": "A1", "customer": "C9" }),
+        ),
+        (
+            "erase-order-a2-00000001",
+            json!({ "order": "A2", "customer": "C9" }),
+        ),
+        (
+            "keep-order-b1-000000001",
+            json!({ "order": "B1", "customer": "C1" }),
+        ),
+        ("keep-no-context-0000001", json!({})),
+    ];
+    for (id, context) in &answers {
+        assert_eq!(
+            app.post_response(&answer_with_context(id, context.clone()))
+                .await
+                .0,
+            StatusCode::CREATED
+        );
+    }
+    let (status, body) = app
+        .admin(
+            Method::POST,
+            "/sites/demo/erasures",
+            Some(&token),
+            Some(&json!({ "order": "A1" })),
+        )
+        .await;
+    assert_eq!((status, body["erased"].as_u64()), (StatusCode::OK, Some(1)));
+    let (status, body) = app
+        .admin(
+            Method::POST,
+            "/sites/demo/erasures",
+            Some(&token),
+            Some(&json!({ "customer": "C9" })),
+        )
+        .await;
+    assert_eq!((status, body["erased"].as_u64()), (StatusCode::OK, Some(1)));
+    let store = app.store().await;
+    for (id, _) in &answers {
+        let kept = store.response("demo", id).await.is_ok();
+        assert_eq!(kept, id.starts_with("keep"), "{id}");
+    }
+    let (status, body) = app
+        .admin(
+            Method::POST,
+            "/sites/demo/erasures",
+            Some(&token),
+            Some(&json!({})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_json"))
+    );
 }

@@ -26,6 +26,7 @@ impl TestCollector {
         let config = ServeConfig {
             listen: "127.0.0.1:0".parse()?,
             database_url: format!("sqlite://{}", database.display()),
+            retention_every: std::time::Duration::from_secs(3600),
         };
         let server = Server::build(&config).await?;
         let address = server.address();

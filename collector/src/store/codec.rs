@@ -89,6 +89,7 @@ pub(super) struct SiteRow {
     pub name: String,
     pub allowed_origins: String,
     pub time_zone: String,
+    pub retention_days: Option<i64>,
 }
 
 impl SiteRow {
@@ -98,6 +99,7 @@ impl SiteRow {
             name: self.name,
             allowed_origins: from_json(&self.allowed_origins)?,
             time_zone: self.time_zone,
+            retention_days: self.retention_days,
         })
     }
 }

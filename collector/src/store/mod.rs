@@ -74,6 +74,8 @@ pub struct Site {
     pub allowed_origins: Vec<String>,
     /// IANA time zone (`Europe/Warsaw`) in which reports count days, weeks and months.
     pub time_zone: String,
+    /// Answers are deleted this many days after they arrive; `None` keeps them.
+    pub retention_days: Option<i64>,
 }
 
 impl Site {
@@ -88,6 +90,12 @@ impl Site {
         }
         if self.allowed_origins.len() > 50 {
             return Err("allowed_origins holds at most 50 origins".into());
+        }
+        if self
+            .retention_days
+            .is_some_and(|d| !(1..=36_500).contains(&d))
+        {
+            return Err("retention_days must be 1 to 36500, or null to keep answers".into());
         }
         if jiff::tz::TimeZone::get(&self.time_zone).is_err() {
             return Err(format!(
@@ -380,6 +388,7 @@ impl Store {
             name: "Demo store".into(),
             allowed_origins: vec!["http://localhost:*".into(), "http://127.0.0.1:*".into()],
             time_zone: "UTC".into(),
+            retention_days: None,
         };
         let sets: Vec<QuestionSet> = Stage::ALL
             .into_iter()
@@ -531,8 +540,25 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Deletes every answer older than its site's retention; returns how many responses went.
+    pub async fn delete_expired(&self, now_ms: i64) -> Result<u64, StoreError> {
+        on_engine!(self.delete_expired(now_ms))
+    }
+
+    /// Deletes every response of `site` carrying this order or customer reference.
+    pub async fn erase(
+        &self,
+        site: &str,
+        order: Option<&str>,
+        customer: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        on_engine!(self.erase(site, order, customer))
+    }
+}
+
 /// Now, as Unix time in milliseconds.
-pub(crate) fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
@@ -549,6 +575,7 @@ mod tests {
             name: "S".into(),
             allowed_origins: origins.iter().map(|o| (*o).to_owned()).collect(),
             time_zone: "UTC".into(),
+            retention_days: None,
         }
     }
 

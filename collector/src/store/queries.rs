@@ -47,7 +47,7 @@ macro_rules! queries {
         }
 
         pub(super) async fn site(&self, key: &str) -> Result<Site, StoreError> {
-            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins, time_zone FROM sites WHERE key = $1")
+            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins, time_zone, retention_days FROM sites WHERE key = $1")
                 .bind(key)
                 .fetch_optional(&self.pool)
                 .await?
@@ -56,7 +56,7 @@ macro_rules! queries {
         }
 
         pub(super) async fn sites(&self) -> Result<Vec<Site>, StoreError> {
-            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins, time_zone FROM sites ORDER BY key")
+            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins, time_zone, retention_days FROM sites ORDER BY key")
                 .fetch_all(&self.pool)
                 .await?
                 .into_iter()
@@ -66,14 +66,15 @@ macro_rules! queries {
 
         pub(super) async fn create_site(&self, site: &Site) -> Result<(), StoreError> {
             let inserted = sqlx::query(
-                "INSERT INTO sites (key, name, allowed_origins, time_zone, created_at)
-                 VALUES ($1, $2, $3, $4, $5)
+                "INSERT INTO sites (key, name, allowed_origins, time_zone, retention_days, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)
                  ON CONFLICT (key) DO NOTHING",
             )
             .bind(&site.key)
             .bind(&site.name)
             .bind(to_json(&site.allowed_origins)?)
             .bind(&site.time_zone)
+            .bind(site.retention_days)
             .bind(now_ms())
             .execute(&self.pool)
             .await?
@@ -86,11 +87,13 @@ macro_rules! queries {
 
         pub(super) async fn update_site(&self, site: &Site) -> Result<(), StoreError> {
             let updated = sqlx::query(
-                "UPDATE sites SET name = $1, allowed_origins = $2, time_zone = $3 WHERE key = $4",
+                "UPDATE sites SET name = $1, allowed_origins = $2, time_zone = $3, retention_days = $4
+                 WHERE key = $5",
             )
                 .bind(&site.name)
                 .bind(to_json(&site.allowed_origins)?)
                 .bind(&site.time_zone)
+                .bind(site.retention_days)
                 .bind(&site.key)
                 .execute(&self.pool)
                 .await?
@@ -316,8 +319,8 @@ macro_rules! queries {
             let created = sqlx::query(
                 "INSERT INTO responses (id, site, stage, question_set_id, question_set_version, locale,
                                         order_ref, context, completed, received_at, updated_at,
-                                        device)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                        device, customer_ref)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
                  ON CONFLICT (id) DO NOTHING",
             )
             .bind(&response.id)
@@ -332,6 +335,7 @@ macro_rules! queries {
             .bind(now)
             .bind(now)
             .bind(device)
+            .bind(response.context.get("customer"))
             .execute(&mut *tx)
             .await?
             .rows_affected()
@@ -500,6 +504,39 @@ macro_rules! queries {
             .fetch(&self.pool)
             .map(|row| row.map_err(StoreError::from))
             .boxed()
+        }
+
+        pub(super) async fn delete_expired(&self, now: i64) -> Result<u64, StoreError> {
+            // Answers go with their response (ON DELETE CASCADE).
+            Ok(sqlx::query(
+                "DELETE FROM responses WHERE id IN (
+                     SELECT r.id FROM responses r JOIN sites s ON s.key = r.site
+                     WHERE s.retention_days IS NOT NULL
+                       AND r.received_at < $1 - s.retention_days * 86400000)",
+            )
+            .bind(now)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+        }
+
+        pub(super) async fn erase(
+            &self,
+            site: &str,
+            order: Option<&str>,
+            customer: Option<&str>,
+        ) -> Result<u64, StoreError> {
+            Ok(sqlx::query(
+                "DELETE FROM responses
+                 WHERE site = $1 AND ((order_ref IS NOT NULL AND order_ref = $2)
+                                   OR (customer_ref IS NOT NULL AND customer_ref = $3))",
+            )
+            .bind(site)
+            .bind(order)
+            .bind(customer)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
         }
         }
     };

@@ -142,10 +142,16 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(engine: Engine) -> Self {
+        Self::spawn_with_retention_every(engine, std::time::Duration::from_secs(3600)).await
+    }
+
+    /// A collector whose retention task runs every `every`.
+    pub async fn spawn_with_retention_every(engine: Engine, every: std::time::Duration) -> Self {
         let database = TestDatabase::create(engine).await;
         let config = ServeConfig {
             listen: "127.0.0.1:0".parse().expect("address"),
             database_url: database.url.clone(),
+            retention_every: every,
         };
         let server = Server::build(&config).await.expect("collector starts");
         let address = server.address();

@@ -3,6 +3,7 @@
 
 mod auth;
 mod export;
+mod privacy;
 mod question_sets;
 mod reports;
 mod sites;
@@ -16,4 +17,5 @@ pub(super) fn router() -> Router<AppState> {
         .merge(question_sets::router())
         .merge(reports::router())
         .merge(export::router())
+        .merge(privacy::router())
 }

@@ -23,6 +23,7 @@ struct SiteView {
     name: String,
     allowed_origins: Vec<String>,
     time_zone: String,
+    retention_days: Option<i64>,
 }
 
 impl From<Site> for SiteView {
@@ -32,6 +33,7 @@ impl From<Site> for SiteView {
             name: site.name,
             allowed_origins: site.allowed_origins,
             time_zone: site.time_zone,
+            retention_days: site.retention_days,
         }
     }
 }
@@ -45,6 +47,8 @@ struct NewSite {
     allowed_origins: Vec<String>,
     #[serde(default = "utc")]
     time_zone: String,
+    #[serde(default)]
+    retention_days: Option<i64>,
 }
 
 fn utc() -> String {
@@ -57,6 +61,16 @@ struct SiteChanges {
     name: Option<String>,
     allowed_origins: Option<Vec<String>>,
     time_zone: Option<String>,
+    /// Absent: unchanged; `null`: keep answers forever; a number: days.
+    #[serde(default, deserialize_with = "present")]
+    retention_days: Option<Option<i64>>,
+}
+
+/// Tells a field sent as `null` (`Some(None)`) from one not sent (`None`).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
 }
 
 async fn list(
@@ -84,6 +98,7 @@ async fn create(
         name: new.name,
         allowed_origins: new.allowed_origins,
         time_zone: new.time_zone,
+        retention_days: new.retention_days,
     };
     site.check().map_err(ApiError::InvalidSite)?;
     state.store.create_site(&site).await?;
@@ -115,6 +130,9 @@ async fn update(
     }
     if let Some(time_zone) = changes.time_zone {
         site.time_zone = time_zone;
+    }
+    if let Some(retention_days) = changes.retention_days {
+        site.retention_days = retention_days;
     }
     site.check().map_err(ApiError::InvalidSite)?;
     state.store.update_site(&site).await?;
