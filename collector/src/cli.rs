@@ -1,14 +1,24 @@
 //! The command line: `collector serve` and its options, each also read from the environment.
 
-use crate::startup::ServeConfig;
+use crate::config::LogFormat;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 /// Self-hosted collector for the CX survey widget: serves the widget and each site's config,
 /// stores shoppers' answers, and serves the demo store.
 #[derive(Debug, Parser)]
 #[command(name = "collector", version)]
 pub struct Cli {
+    /// A TOML file setting any of listen, database_url, retention_every and log_format; flags and
+    /// environment variables win over it.
+    #[arg(long, env = "CX_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// Log lines as text for people or JSON for log collectors [default: text].
+    #[arg(long, env = "LOG_FORMAT", global = true, value_enum)]
+    pub log_format: Option<LogFormat>,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -59,37 +69,25 @@ pub struct TokenCreateArgs {
 #[derive(Debug, Args)]
 pub struct DatabaseArgs {
     /// Where answers are stored: sqlite://PATH or a plain file path (created if missing), or
-    /// postgres://USER:PASSWORD@HOST/DB for several collectors sharing one database.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://cx-collector.sqlite3"
-    )]
-    pub database_url: String,
+    /// postgres://USER:PASSWORD@HOST/DB for several collectors sharing one database
+    /// [default: sqlite://cx-collector.sqlite3].
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
 }
 
 /// Options of `collector serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address and port to listen on, e.g. 0.0.0.0:8080 to accept connections from other machines.
-    #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:8080")]
-    pub listen: SocketAddr,
+    /// Address and port to listen on, e.g. 0.0.0.0:8080 to accept connections from other machines
+    /// [default: 127.0.0.1:8080].
+    #[arg(long, env = "LISTEN_ADDR")]
+    pub listen: Option<SocketAddr>,
 
-    /// How often, in seconds, answers past their site's retention_days are deleted.
-    #[arg(long, env = "RETENTION_EVERY", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
-    pub retention_every: u64,
+    /// How often, in seconds, answers past their site's retention_days are deleted [default: 3600].
+    #[arg(long, env = "RETENTION_EVERY", value_parser = clap::value_parser!(u64).range(1..))]
+    pub retention_every: Option<u64>,
 
     /// Where the collector's data lives.
     #[command(flatten)]
     pub database: DatabaseArgs,
-}
-
-impl From<ServeArgs> for ServeConfig {
-    fn from(args: ServeArgs) -> Self {
-        ServeConfig {
-            listen: args.listen,
-            database_url: args.database.database_url,
-            retention_every: std::time::Duration::from_secs(args.retention_every),
-        }
-    }
 }

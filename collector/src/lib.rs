@@ -5,8 +5,10 @@
 //! [`startup::Server`] binds it to an address the way `collector serve` does.
 
 pub mod cli;
+pub mod config;
 pub mod error;
 pub mod export;
+pub mod metrics;
 pub mod reports;
 pub mod routes;
 pub mod startup;
@@ -23,6 +25,8 @@ use store::Store;
 pub struct AppState {
     /// Where sites, question sets and responses live.
     pub store: Store,
+    /// The Prometheus metrics.
+    pub metrics: std::sync::Arc<metrics::Metrics>,
 }
 
 /// The whole HTTP application.

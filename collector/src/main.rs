@@ -3,6 +3,7 @@
 use anyhow::Context;
 use clap::Parser;
 use collector::cli::{Cli, Command, TokenCommand, TokenCreateArgs};
+use collector::config::FileConfig;
 use collector::startup::{ServeConfig, Server, open_store, shutdown_signal};
 use collector::store::{StoreError, TokenScope};
 use std::process::ExitCode;
@@ -10,11 +11,7 @@ use std::process::ExitCode;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    collector::telemetry::init();
-    let result = match cli.command {
-        Command::Serve(args) => serve(ServeConfig::from(args)).await,
-        Command::Token(TokenCommand::Create(args)) => create_token(args).await,
-    };
+    let result = run(cli).await;
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -22,6 +19,18 @@ async fn main() -> ExitCode {
             // backtrace (which RUST_BACKTRACE would otherwise add).
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let file = FileConfig::load(cli.config.as_deref())?;
+    collector::telemetry::init(file.log_format(cli.log_format));
+    match cli.command {
+        Command::Serve(args) => serve(file.serve_config(&args)?).await,
+        Command::Token(TokenCommand::Create(args)) => {
+            let database_url = file.database_url(&args.database);
+            create_token(args, &database_url).await
         }
     }
 }
@@ -36,8 +45,8 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn create_token(args: TokenCreateArgs) -> anyhow::Result<()> {
-    let store = open_store(&args.database.database_url).await?;
+async fn create_token(args: TokenCreateArgs, database_url: &str) -> anyhow::Result<()> {
+    let store = open_store(database_url).await?;
     let scope = match args.site {
         Some(site) => TokenScope::Site(site),
         None => TokenScope::AllSites,

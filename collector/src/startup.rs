@@ -50,6 +50,7 @@ impl Server {
             listener,
             router: app(AppState {
                 store: store.clone(),
+                metrics: Default::default(),
             }),
             address,
             store,

@@ -18,6 +18,7 @@ on_both_engines!(
     the_demo_site_accepts_localhost_origins_only,
     the_site_config_has_every_stage_and_revalidates_with_its_etag,
     a_database_from_a_newer_collector_is_refused,
+    readiness_and_metrics_tell_what_happened,
 );
 
 fn checkout_response(id: &str) -> Value {
@@ -475,5 +476,121 @@ async fn a_database_from_a_newer_collector_is_refused(engine: Engine) {
     assert!(
         error.to_string().contains("newer than this collector"),
         "{error}"
+    );
+}
+
+async fn readiness_and_metrics_tell_what_happened(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert_eq!(
+        app.post_response(&checkout_response(ID)).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        app.post_response(&checkout_response(ID)).await.0,
+        StatusCode::OK
+    );
+    let mut bad = checkout_response("another-response-00000001");
+    bad["answers"] = json!([{ "question": "csat", "value": 9 }]);
+    assert_eq!(
+        app.post_response(&bad).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    let metrics = app.get("/metrics").await.text().await.expect("metrics");
+    for line in [
+        r#"cx_responses_stored_total{kind="created"} 1"#,
+        r#"cx_responses_stored_total{kind="merged"} 1"#,
+        r#"cx_responses_rejected_total{kind="score_out_of_range"} 1"#,
+        r#"cx_http_requests_total{route="/v1/responses",method="POST",status="201"} 1"#,
+        r#"cx_http_requests_total{route="/v1/responses",method="POST",status="422"} 1"#,
+        r#"cx_http_requests_total{route="/readyz",method="GET",status="200"} 1"#,
+        r#"cx_storage_seconds_count{kind="save_response"} 2"#,
+        "cx_write_queue_depth 0",
+    ] {
+        assert!(
+            metrics.lines().any(|l| l == line),
+            "missing {line:?} in\n{metrics}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_requests_in_flight_and_loses_no_acknowledged_answer() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = dir.path().join("collector.sqlite3");
+    let mut collector = std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--database-url"])
+        .arg(&database)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("collector starts");
+    let stdout = collector.stdout.take().expect("stdout");
+    let first_line = std::io::BufReader::new(stdout)
+        .lines()
+        .next()
+        .expect("a line")
+        .expect("utf-8");
+    let base = first_line
+        .trim_start_matches("Collector listening on ")
+        .to_owned();
+
+    let http = reqwest::Client::new();
+    let (acknowledged_tx, mut acknowledged_rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut requests = Vec::new();
+    for i in 0..40 {
+        let http = http.clone();
+        let url = format!("{base}/v1/responses");
+        let acknowledged = acknowledged_tx.clone();
+        requests.push(tokio::spawn(async move {
+            let id = format!("in-flight-response-{i:05}");
+            let body = checkout_response(&id).to_string();
+            let sent = http
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await;
+            if sent.is_ok_and(|r| r.status().is_success()) {
+                let _ = acknowledged.send(id);
+            }
+        }));
+    }
+    drop(acknowledged_tx);
+    // Terminate as soon as the first answer is acknowledged, with the others in flight.
+    let first = acknowledged_rx
+        .recv()
+        .await
+        .expect("at least one answer is acknowledged");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &collector.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    for request in requests {
+        request.await.expect("request task");
+    }
+    let mut acknowledged = vec![first];
+    while let Ok(id) = acknowledged_rx.try_recv() {
+        acknowledged.push(id);
+    }
+    let status = collector.wait().expect("collector exits");
+    assert!(status.success(), "a graceful shutdown exits 0: {status}");
+
+    let store = Store::connect(&database.display().to_string())
+        .await
+        .expect("database opens");
+    for id in &acknowledged {
+        assert!(
+            store.response("demo", id).await.is_ok(),
+            "acknowledged {id} was lost"
+        );
+    }
+    println!(
+        "{} of 40 answers acknowledged before shutdown, all stored",
+        acknowledged.len()
     );
 }

@@ -2,6 +2,7 @@
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::metrics::label;
 use crate::store::{SaveOutcome, StoreError};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -35,7 +36,25 @@ async fn submit(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    check_content_type(&headers)?;
+    let result = ingest(&state, &headers, body).await;
+    if let Err(error) = &result
+        && error.status().is_client_error()
+    {
+        state
+            .metrics
+            .rejected
+            .get_or_create(&label(error.code()))
+            .inc();
+    }
+    result
+}
+
+async fn ingest(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    check_content_type(headers)?;
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::PayloadTooLarge(MAX_BODY_BYTES)
@@ -76,15 +95,24 @@ async fn submit(
         })?;
     response.validate(&question_set.set)?;
 
-    let device = device_class(&headers);
+    let device = device_class(headers);
+    let metrics = &state.metrics;
+    metrics.write_queue.inc();
+    let started = std::time::Instant::now();
     let outcome = state
         .store
         .save_response(&question_set, &response, device)
-        .await?;
-    let (status, word) = match outcome {
+        .await;
+    metrics
+        .storage_seconds
+        .get_or_create(&label("save_response"))
+        .observe(started.elapsed().as_secs_f64());
+    metrics.write_queue.dec();
+    let (status, word) = match outcome? {
         SaveOutcome::Created => (StatusCode::CREATED, "created"),
         SaveOutcome::Merged => (StatusCode::OK, "merged"),
     };
+    metrics.stored.get_or_create(&label(word)).inc();
     Ok((status, Json(json!({ "id": response.id, "status": word }))))
 }
 

@@ -541,6 +541,11 @@ impl Store {
 }
 
 impl Store {
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_engine!(self.ping())
+    }
+
     /// Deletes every answer older than its site's retention; returns how many responses went.
     pub async fn delete_expired(&self, now_ms: i64) -> Result<u64, StoreError> {
         on_engine!(self.delete_expired(now_ms))

@@ -538,6 +538,11 @@ macro_rules! queries {
             .await?
             .rows_affected())
         }
+
+        pub(super) async fn ping(&self) -> Result<(), StoreError> {
+            sqlx::query("SELECT 1").execute(&self.pool).await?;
+            Ok(())
+        }
         }
     };
 }
