@@ -32,6 +32,53 @@ pub enum Command {
     /// Manage admin API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Keep question sets in a TOML file (e.g. in version control).
+    #[command(subcommand)]
+    Questions(QuestionsCommand),
+}
+
+/// `collector questions ...`.
+#[derive(Debug, Subcommand)]
+pub enum QuestionsCommand {
+    /// Write each stage's published question set of a site as TOML.
+    Export(QuestionsExportArgs),
+    /// Read a TOML file and save every stage that changed as a new draft version.
+    Import(QuestionsImportArgs),
+}
+
+/// Options of `collector questions export`.
+#[derive(Debug, Args)]
+pub struct QuestionsExportArgs {
+    /// The site's key.
+    #[arg(long)]
+    pub site: String,
+
+    /// Write here instead of to standard output.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+
+    /// Where the collector's data lives.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// Options of `collector questions import`.
+#[derive(Debug, Args)]
+pub struct QuestionsImportArgs {
+    /// The site's key.
+    #[arg(long)]
+    pub site: String,
+
+    /// The TOML file (as written by `collector questions export`).
+    pub file: PathBuf,
+
+    /// Publish each new version at once, instead of leaving it a draft.
+    #[arg(long)]
+    pub publish: bool,
+
+    /// Where the collector's data lives.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 /// `collector token ...`.

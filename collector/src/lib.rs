@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod export;
 pub mod metrics;
+pub mod question_file;
 pub mod reports;
 pub mod routes;
 pub mod startup;

@@ -16,6 +16,7 @@ on_both_engines!(
     the_token_command_makes_a_token_the_admin_api_accepts,
     answers_past_the_retention_are_deleted_by_the_background_task,
     erasing_an_order_or_a_customer_deletes_their_answers_only,
+    question_sets_round_trip_through_a_file,
 );
 
 fn site(key: &str, origins: &[&str]) -> Value {
@@ -596,5 +597,113 @@ async fn erasing_an_order_or_a_customer_deletes_their_answers_only(engine: Engin
     assert_eq!(
         (status, body["error"].as_str()),
         (StatusCode::BAD_REQUEST, Some("invalid_json"))
+    );
+}
+
+/// Runs `collector ARGS --database-url URL` and returns (success, stdout, stderr).
+fn collector_cli(args: &[&str], database_url: &str) -> (bool, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
+        .args(args)
+        .args(["--database-url", database_url])
+        .output()
+        .expect("collector runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+async fn question_sets_round_trip_through_a_file(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let url = app.database.url.clone();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("demo.toml");
+    let file_arg = file.display().to_string();
+    let (ok, _, stderr) = collector_cli(
+        &[
+            "questions",
+            "export",
+            "--site",
+            "demo",
+            "--output",
+            &file_arg,
+        ],
+        &url,
+    );
+    assert!(ok, "{stderr}");
+    let exported = std::fs::read_to_string(&file).expect("written");
+    assert!(exported.contains("[[checkout]]"), "{exported}");
+
+    // A marketer rewords the checkout question and adds a Polish-only tweak; nothing else changes.
+    let edited = exported.replace(
+        "How satisfied are you with your purchase?",
+        "How was your purchase?",
+    );
+    std::fs::write(&file, &edited).expect("write");
+    let (ok, stdout, stderr) = collector_cli(
+        &[
+            "questions",
+            "import",
+            "--site",
+            "demo",
+            &file_arg,
+            "--publish",
+        ],
+        &url,
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("checkout: new version 2 (published)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("delivery: unchanged (version 1)"),
+        "{stdout}"
+    );
+    let config: survey::SiteConfig = app
+        .get("/v1/sites/demo/config")
+        .await
+        .json()
+        .await
+        .expect("config");
+    let checkout = config
+        .question_set(survey::Stage::Checkout)
+        .expect("checkout");
+    assert_eq!(checkout.version, 2);
+    assert_eq!(
+        checkout.questions[0].text.get("en"),
+        "How was your purchase?"
+    );
+
+    let (ok, stdout, _) =
+        collector_cli(&["questions", "import", "--site", "demo", &file_arg], &url);
+    assert!(ok);
+    assert!(
+        stdout.contains("checkout: unchanged (version 2)"),
+        "{stdout}"
+    );
+
+    // A bad file is refused whole, naming the file and the problem.
+    let broken = edited.replacen("kind = \"ces\"", "kind = \"effort\"", 1);
+    std::fs::write(&file, broken).expect("write");
+    let (ok, _, stderr) =
+        collector_cli(&["questions", "import", "--site", "demo", &file_arg], &url);
+    assert!(!ok);
+    assert!(
+        stderr.contains("demo.toml") && stderr.contains("effort"),
+        "{stderr}"
+    );
+    let versions = app
+        .store()
+        .await
+        .question_set_versions("demo")
+        .await
+        .expect("versions");
+    assert_eq!(versions.len(), 6, "nothing was saved");
+    let (ok, _, stderr) = collector_cli(&["questions", "export", "--site", "nope"], &url);
+    assert!(
+        !ok && stderr.contains("no site has the key \"nope\""),
+        "{stderr}"
     );
 }
