@@ -89,6 +89,7 @@ impl FileConfig {
             listen,
             database_url: self.database_url(&args.database),
             retention_every: Duration::from_secs(retention_every),
+            webhooks: crate::webhooks::WebhookSettings::default(),
         })
     }
 }

@@ -56,6 +56,9 @@ pub enum ApiError {
     /// A site definition that cannot be used.
     #[error("{0}")]
     InvalidSite(String),
+    /// A webhook definition that cannot be used.
+    #[error("{0}")]
+    InvalidWebhook(String),
     /// A question set definition that cannot be shown or answered.
     #[error("invalid question set: {0}")]
     InvalidQuestionSet(#[from] survey::question_set::QuestionSetError),
@@ -113,6 +116,7 @@ impl ApiError {
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::SiteExists(_) => (StatusCode::CONFLICT, "site_exists"),
             ApiError::InvalidSite(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_site"),
+            ApiError::InvalidWebhook(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_webhook"),
             ApiError::InvalidQuestionSet(_) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid_question_set")
             }
@@ -132,6 +136,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::ResponseIdConflict(id) => ApiError::ResponseIdConflict(id),
             StoreError::SiteExists(key) => ApiError::SiteExists(key),
+            StoreError::NotFound => ApiError::NotFound,
             other => ApiError::Internal(other.into()),
         }
     }

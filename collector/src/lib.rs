@@ -16,6 +16,7 @@ pub mod startup;
 pub mod store;
 pub mod telemetry;
 pub mod tokens;
+pub mod webhooks;
 mod widget_assets;
 
 use axum::Router;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub store: Store,
     /// The Prometheus metrics.
     pub metrics: std::sync::Arc<metrics::Metrics>,
+    /// How long after a response arrives its webhook deliveries are due.
+    pub webhook_settle: std::time::Duration,
 }
 
 /// The whole HTTP application.

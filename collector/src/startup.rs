@@ -17,6 +17,8 @@ pub struct ServeConfig {
     pub database_url: String,
     /// How often answers past their site's retention are deleted.
     pub retention_every: std::time::Duration,
+    /// How webhook deliveries are paced.
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 /// A collector bound to its socket, ready to run.
@@ -27,6 +29,7 @@ pub struct Server {
     address: SocketAddr,
     store: Store,
     retention_every: std::time::Duration,
+    webhooks: crate::webhooks::WebhookSettings,
 }
 
 impl Server {
@@ -51,10 +54,12 @@ impl Server {
             router: app(AppState {
                 store: store.clone(),
                 metrics: Default::default(),
+                webhook_settle: config.webhooks.settle,
             }),
             address,
             store,
             retention_every: config.retention_every,
+            webhooks: config.webhooks,
         })
     }
 
@@ -64,16 +69,20 @@ impl Server {
     }
 
     /// Serves until `shutdown` completes, then finishes the requests in flight. Meanwhile the
-    /// retention task deletes expired answers at start and then every `retention_every`.
+    /// retention task deletes expired answers at start and then every `retention_every`, and the
+    /// webhook worker sends due deliveries.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let retention = tokio::spawn(retention_task(self.store, self.retention_every));
+        let retention = tokio::spawn(retention_task(self.store.clone(), self.retention_every));
+        let webhooks = tokio::spawn(crate::webhooks::run_worker(self.store, self.webhooks));
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await;
+        // Queued deliveries survive in the database; the next start sends them.
         retention.abort();
+        webhooks.abort();
         served
     }
 }

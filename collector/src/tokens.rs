@@ -8,10 +8,7 @@ pub const PREFIX: &str = "cxa_";
 
 /// Makes a token for `scope`, stores its hash, and returns the token itself (never stored).
 pub async fn create(store: &Store, name: &str, scope: &TokenScope) -> Result<String, StoreError> {
-    let mut secret = [0u8; 32];
-    getrandom::fill(&mut secret)
-        .map_err(|e| StoreError::Corrupt(format!("no randomness for a token: {e}")))?;
-    let token = format!("{PREFIX}{}", hex(&secret));
+    let token = format!("{PREFIX}{}", random_hex()?);
     store.create_token(name, scope, &hash(&token)).await?;
     Ok(token)
 }
@@ -22,6 +19,15 @@ pub fn hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// 32 random bytes from the operating system, as hex.
+pub fn random_hex() -> Result<String, StoreError> {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret)
+        .map_err(|e| StoreError::Corrupt(format!("no randomness for a secret: {e}")))?;
+    Ok(hex(&secret))
+}
+
+/// Bytes as lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

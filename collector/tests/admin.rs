@@ -3,6 +3,7 @@
 
 mod support;
 
+use axum::http::HeaderMap;
 use collector::store::TokenScope;
 use reqwest::Method;
 use reqwest::StatusCode;
@@ -17,6 +18,7 @@ on_both_engines!(
     answers_past_the_retention_are_deleted_by_the_background_task,
     erasing_an_order_or_a_customer_deletes_their_answers_only,
     question_sets_round_trip_through_a_file,
+    webhooks_deliver_signed_retried_and_logged,
 );
 
 fn site(key: &str, origins: &[&str]) -> Value {
@@ -705,5 +707,217 @@ async fn question_sets_round_trip_through_a_file(engine: Engine) {
     assert!(
         !ok && stderr.contains("no site has the key \"nope\""),
         "{stderr}"
+    );
+}
+
+/// A webhook receiver: records every request, answers 500 to the first one on `/flaky`.
+async fn start_receiver() -> (
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<(String, HeaderMap, String)>>>,
+) {
+    use axum::extract::{OriginalUri, State};
+    type Log = std::sync::Arc<std::sync::Mutex<Vec<(String, HeaderMap, String)>>>;
+    let log: Log = Default::default();
+    async fn record(
+        State(log): State<Log>,
+        OriginalUri(uri): OriginalUri,
+        headers: HeaderMap,
+        body: String,
+    ) -> StatusCode {
+        let mut log = log.lock().expect("lock");
+        let path = uri.path().to_owned();
+        let first_on_flaky = path == "/flaky" && !log.iter().any(|(p, _, _)| p == "/flaky");
+        log.push((path, headers, body));
+        if first_on_flaky {
+            StatusCode::INTERNAL_SERVER_ERROR
+        } else {
+            StatusCode::OK
+        }
+    }
+    let router = axum::Router::new().fallback(record).with_state(log.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (format!("http://{address}"), log)
+}
+
+async fn webhooks_deliver_signed_retried_and_logged(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let token = app.token(TokenScope::Site("demo".into())).await;
+    let (receiver, log) = start_receiver().await;
+
+    let alert = json!({ "url": format!("{receiver}/flaky"), "event": "low_score" });
+    let (status, alert) = app
+        .admin(
+            Method::POST,
+            "/sites/demo/webhooks",
+            Some(&token),
+            Some(&alert),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{alert}");
+    let secret = alert["secret"]
+        .as_str()
+        .expect("the secret, shown once")
+        .to_owned();
+    let alert_id = alert["id"].as_i64().expect("id");
+    let slack =
+        json!({ "url": format!("{receiver}/slack"), "event": "response", "format": "slack" });
+    assert_eq!(
+        app.admin(
+            Method::POST,
+            "/sites/demo/webhooks",
+            Some(&token),
+            Some(&slack)
+        )
+        .await
+        .0,
+        StatusCode::CREATED
+    );
+    let (status, body) = app
+        .admin(
+            Method::POST,
+            "/sites/demo/webhooks",
+            Some(&token),
+            Some(&json!({ "url": "ftp://x" })),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_webhook"))
+    );
+    let (_, listed) = app
+        .admin(Method::GET, "/sites/demo/webhooks", Some(&token), None)
+        .await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(2));
+    assert!(
+        listed[0].get("secret").is_none(),
+        "secrets are not listed: {listed}"
+    );
+
+    let happy = json!({
+        "id": "webhook-happy-00000001", "site": "demo", "stage": "checkout", "question_set_version": 1,
+        "answers": [{ "question": "csat", "value": 5 }, { "question": "ces", "value": 7 }], "completed": true
+    });
+    let unhappy = json!({
+        "id": "webhook-unhappy-000001", "site": "demo", "stage": "checkout", "question_set_version": 1,
+        "context": { "order": "1042" },
+        "answers": [{ "question": "csat", "value": 1 }, { "question": "comment", "value": "Card declined" }]
+    });
+    assert_eq!(app.post_response(&happy).await.0, StatusCode::CREATED);
+    assert_eq!(app.post_response(&unhappy).await.0, StatusCode::CREATED);
+    // A repeat send of the same response is not a second delivery.
+    assert_eq!(app.post_response(&unhappy).await.0, StatusCode::OK);
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let (flaky, slack) = {
+            let log = log.lock().expect("lock");
+            (
+                log.iter().filter(|r| r.0 == "/flaky").count(),
+                log.iter().filter(|r| r.0 == "/slack").count(),
+            )
+        };
+        if flaky >= 2 && slack >= 2 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "deliveries: {flaky} alert, {slack} slack"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // Let any wrong extra delivery arrive before counting.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let log = log.lock().expect("lock").clone();
+    let alerts: Vec<_> = log.iter().filter(|r| r.0 == "/flaky").collect();
+    assert_eq!(
+        alerts.len(),
+        2,
+        "one failed attempt, one retry, and only the low score"
+    );
+    let (_, headers, body) = alerts[1];
+    let timestamp: i64 = headers["x-cx-timestamp"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("a number");
+    assert_eq!(
+        headers["x-cx-signature"].to_str().expect("ascii"),
+        collector::webhooks::signature(&secret, timestamp, body.as_bytes())
+    );
+    let payload: Value = serde_json::from_str(body).expect("json");
+    assert_eq!(payload["event"], "low_score");
+    assert_eq!(payload["response"]["id"], "webhook-unhappy-000001");
+    let answers = payload["response"]["answers"].as_array().expect("answers");
+    let comment = answers
+        .iter()
+        .find(|a| a["question"] == "comment")
+        .expect("the comment");
+    assert_eq!(
+        comment["value"], "Card declined",
+        "the comment joined the alert"
+    );
+    let slack_texts: Vec<String> = log
+        .iter()
+        .filter(|r| r.0 == "/slack")
+        .map(|r| {
+            serde_json::from_str::<Value>(&r.2).expect("json")["text"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(slack_texts.len(), 2);
+    assert!(
+        slack_texts
+            .iter()
+            .any(|t| t == "New response at demo (checkout): csat 1. “Card declined” (order 1042)"),
+        "{slack_texts:?}"
+    );
+
+    let (status, deliveries) = app
+        .admin(
+            Method::GET,
+            &format!("/sites/demo/webhooks/{alert_id}/deliveries"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(deliveries.as_array().map(Vec::len), Some(1));
+    assert_eq!(deliveries[0]["status"], "delivered");
+    assert_eq!(deliveries[0]["attempts"], 2);
+    assert_eq!(deliveries[0]["last_status"], 200);
+
+    let other = app.token(TokenScope::AllSites).await;
+    assert_eq!(
+        app.admin(
+            Method::POST,
+            "/sites",
+            Some(&other),
+            Some(&json!({ "key": "other", "name": "Other" }))
+        )
+        .await
+        .0,
+        StatusCode::CREATED
+    );
+    let other_only = app.token(TokenScope::Site("other".into())).await;
+    assert_eq!(
+        app.admin(Method::GET, "/sites/demo/webhooks", Some(&other_only), None)
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let path = format!("/sites/demo/webhooks/{alert_id}");
+    assert_eq!(
+        app.admin(Method::DELETE, &path, Some(&token), None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.admin(Method::DELETE, &path, Some(&token), None).await.0,
+        StatusCode::NOT_FOUND
     );
 }

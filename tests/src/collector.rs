@@ -27,6 +27,7 @@ impl TestCollector {
             listen: "127.0.0.1:0".parse()?,
             database_url: format!("sqlite://{}", database.display()),
             retention_every: std::time::Duration::from_secs(3600),
+            webhooks: collector::webhooks::WebhookSettings::default(),
         };
         let server = Server::build(&config).await?;
         let address = server.address();

@@ -113,6 +113,19 @@ async fn ingest(
         SaveOutcome::Merged => (StatusCode::OK, "merged"),
     };
     metrics.stored.get_or_create(&label(word)).inc();
+    // Queued after the save: if this fails the client gets a 5xx and sends again, the save merges
+    // harmlessly, and the queueing is retried (a response is queued once per webhook).
+    let settle = i64::try_from(state.webhook_settle.as_millis()).unwrap_or(60_000);
+    let low_score = crate::webhooks::is_low_score(&question_set.set, &response.answers);
+    state
+        .store
+        .enqueue_deliveries(
+            &site.key,
+            &response.id,
+            low_score,
+            crate::store::now_ms() + settle,
+        )
+        .await?;
     Ok((status, Json(json!({ "id": response.id, "status": word }))))
 }
 

@@ -349,6 +349,70 @@ pub struct ExportRow {
     pub value: String,
 }
 
+/// A site's webhook.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct Webhook {
+    /// Database id.
+    pub id: i64,
+    /// The site.
+    pub site: String,
+    /// Where deliveries are POSTed.
+    pub url: String,
+    /// `response` (every response) or `low_score` (detractor alerts).
+    pub event: String,
+    /// `json` or `slack`.
+    pub format: String,
+    /// The HMAC-SHA256 signing secret.
+    #[serde(skip)]
+    pub secret: String,
+    /// When it was made (Unix milliseconds).
+    pub created_at: i64,
+}
+
+/// One delivery of one response to one webhook, and how it went.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct Delivery {
+    /// Database id.
+    pub id: i64,
+    /// The webhook.
+    pub webhook_id: i64,
+    /// The response told about.
+    pub response_id: String,
+    /// `pending`, `delivered` or `failed` (gave up).
+    pub status: String,
+    /// Attempts made.
+    pub attempts: i64,
+    /// When the next attempt is due (Unix milliseconds).
+    pub next_attempt_at: i64,
+    /// The receiver's last HTTP status.
+    pub last_status: Option<i64>,
+    /// The last failure, if any.
+    pub last_error: Option<String>,
+    /// When it was queued (Unix milliseconds).
+    pub created_at: i64,
+    /// When it was delivered (Unix milliseconds).
+    pub delivered_at: Option<i64>,
+}
+
+/// What came of one delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    /// The receiver answered 2xx.
+    Delivered {
+        /// Its status.
+        status: i64,
+    },
+    /// Try again at `retry_at`, or give up when `None`.
+    Failed {
+        /// The receiver's status, if it answered.
+        status: Option<i64>,
+        /// What went wrong.
+        error: String,
+        /// When to try again (Unix milliseconds); `None` gives up.
+        retry_at: Option<i64>,
+    },
+}
+
 /// Calls the same method on whichever engine the store runs on.
 macro_rules! on_engine {
     ($self:ident.$method:ident($($arg:expr),*)) => {
@@ -559,6 +623,66 @@ impl Store {
         customer: Option<&str>,
     ) -> Result<u64, StoreError> {
         on_engine!(self.erase(site, order, customer))
+    }
+}
+
+impl Store {
+    /// Adds a webhook.
+    pub async fn create_webhook(&self, webhook: &Webhook) -> Result<i64, StoreError> {
+        on_engine!(self.create_webhook(webhook))
+    }
+
+    /// A site's webhooks.
+    pub async fn webhooks(&self, site: &str) -> Result<Vec<Webhook>, StoreError> {
+        on_engine!(self.webhooks(site))
+    }
+
+    /// Removes a site's webhook and its delivery log.
+    pub async fn delete_webhook(&self, site: &str, id: i64) -> Result<(), StoreError> {
+        on_engine!(self.delete_webhook(site, id))
+    }
+
+    /// A webhook's latest deliveries, newest first.
+    pub async fn deliveries(
+        &self,
+        site: &str,
+        webhook_id: i64,
+        limit: i64,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        on_engine!(self.deliveries(site, webhook_id, limit))
+    }
+
+    /// Queues a delivery of a response to each of its site's webhooks that want it (all
+    /// `response` webhooks; `low_score` ones when `low_score`), due at `due_at`. A response is
+    /// delivered once per webhook, however many sends it took.
+    pub async fn enqueue_deliveries(
+        &self,
+        site: &str,
+        response_id: &str,
+        low_score: bool,
+        due_at: i64,
+    ) -> Result<u64, StoreError> {
+        on_engine!(self.enqueue_deliveries(site, response_id, low_score, due_at))
+    }
+
+    /// Claims up to `limit` due deliveries, leasing each until `lease_until` so that another
+    /// collector on the same database does not send it too.
+    pub async fn claim_due_deliveries(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: i64,
+    ) -> Result<Vec<(Delivery, Webhook)>, StoreError> {
+        on_engine!(self.claim_due_deliveries(now, lease_until, limit))
+    }
+
+    /// Records one attempt.
+    pub async fn record_attempt(
+        &self,
+        delivery_id: i64,
+        outcome: &AttemptOutcome,
+    ) -> Result<(), StoreError> {
+        on_engine!(self.record_attempt(delivery_id, outcome))
     }
 }
 

@@ -543,6 +543,181 @@ macro_rules! queries {
             sqlx::query("SELECT 1").execute(&self.pool).await?;
             Ok(())
         }
+
+        pub(super) async fn create_webhook(
+            &self,
+            webhook: &super::Webhook,
+        ) -> Result<i64, StoreError> {
+            Ok(sqlx::query_scalar(
+                "INSERT INTO webhooks (site, url, event, format, secret, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(&webhook.site)
+            .bind(&webhook.url)
+            .bind(&webhook.event)
+            .bind(&webhook.format)
+            .bind(&webhook.secret)
+            .bind(webhook.created_at)
+            .fetch_one(&self.pool)
+            .await?)
+        }
+
+        pub(super) async fn webhooks(&self, site: &str) -> Result<Vec<super::Webhook>, StoreError> {
+            Ok(sqlx::query_as(
+                "SELECT id, site, url, event, format, secret, created_at FROM webhooks
+                 WHERE site = $1 ORDER BY id",
+            )
+            .bind(site)
+            .fetch_all(&self.pool)
+            .await?)
+        }
+
+        pub(super) async fn delete_webhook(&self, site: &str, id: i64) -> Result<(), StoreError> {
+            let mut tx = self.pool.begin().await?;
+            sqlx::query(
+                "DELETE FROM webhook_deliveries WHERE webhook_id IN (
+                     SELECT id FROM webhooks WHERE site = $1 AND id = $2)",
+            )
+            .bind(site)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            let deleted = sqlx::query("DELETE FROM webhooks WHERE site = $1 AND id = $2")
+                .bind(site)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if deleted == 0 {
+                return Err(StoreError::NotFound);
+            }
+            tx.commit().await?;
+            Ok(())
+        }
+
+        pub(super) async fn deliveries(
+            &self,
+            site: &str,
+            webhook_id: i64,
+            limit: i64,
+        ) -> Result<Vec<super::Delivery>, StoreError> {
+            Ok(sqlx::query_as(
+                "SELECT d.id, d.webhook_id, d.response_id, d.status, d.attempts, d.next_attempt_at,
+                        d.last_status, d.last_error, d.created_at, d.delivered_at
+                 FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                 WHERE w.site = $1 AND w.id = $2
+                 ORDER BY d.id DESC LIMIT $3",
+            )
+            .bind(site)
+            .bind(webhook_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?)
+        }
+
+        pub(super) async fn enqueue_deliveries(
+            &self,
+            site: &str,
+            response_id: &str,
+            low_score: bool,
+            due_at: i64,
+        ) -> Result<u64, StoreError> {
+            Ok(sqlx::query(
+                "INSERT INTO webhook_deliveries (webhook_id, response_id, status, attempts,
+                                                 next_attempt_at, created_at)
+                 SELECT id, $2, 'pending', 0, $3, $4 FROM webhooks
+                 WHERE site = $1 AND (event = 'response' OR (event = 'low_score' AND $5))
+                 ON CONFLICT (webhook_id, response_id) DO NOTHING",
+            )
+            .bind(site)
+            .bind(response_id)
+            .bind(due_at)
+            .bind(now_ms())
+            .bind(low_score)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+        }
+
+        pub(super) async fn claim_due_deliveries(
+            &self,
+            now: i64,
+            lease_until: i64,
+            limit: i64,
+        ) -> Result<Vec<(super::Delivery, super::Webhook)>, StoreError> {
+            let due: Vec<super::Delivery> = sqlx::query_as(
+                "SELECT id, webhook_id, response_id, status, attempts, next_attempt_at,
+                        last_status, last_error, created_at, delivered_at
+                 FROM webhook_deliveries
+                 WHERE status = 'pending' AND next_attempt_at <= $1
+                 ORDER BY next_attempt_at LIMIT $2",
+            )
+            .bind(now)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+            let mut claimed = Vec::new();
+            for delivery in due {
+                // Compare-and-set on the due time: of several collectors, one wins each delivery.
+                let won = sqlx::query(
+                    "UPDATE webhook_deliveries SET next_attempt_at = $1
+                     WHERE id = $2 AND status = 'pending' AND next_attempt_at = $3",
+                )
+                .bind(lease_until)
+                .bind(delivery.id)
+                .bind(delivery.next_attempt_at)
+                .execute(&self.pool)
+                .await?
+                .rows_affected()
+                    == 1;
+                if !won {
+                    continue;
+                }
+                let webhook: Option<super::Webhook> = sqlx::query_as(
+                    "SELECT id, site, url, event, format, secret, created_at FROM webhooks
+                     WHERE id = $1",
+                )
+                .bind(delivery.webhook_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                if let Some(webhook) = webhook {
+                    claimed.push((delivery, webhook));
+                }
+            }
+            Ok(claimed)
+        }
+
+        pub(super) async fn record_attempt(
+            &self,
+            delivery_id: i64,
+            outcome: &super::AttemptOutcome,
+        ) -> Result<(), StoreError> {
+            let now = now_ms();
+            let (status, last_status, last_error, next, delivered_at) = match outcome {
+                super::AttemptOutcome::Delivered { status } => {
+                    ("delivered", Some(*status), None, now, Some(now))
+                }
+                super::AttemptOutcome::Failed { status, error, retry_at } => match retry_at {
+                    Some(at) => ("pending", *status, Some(error.as_str()), *at, None),
+                    None => ("failed", *status, Some(error.as_str()), now, None),
+                },
+            };
+            sqlx::query(
+                "UPDATE webhook_deliveries
+                 SET status = $1, attempts = attempts + 1, last_status = $2, last_error = $3,
+                     next_attempt_at = $4, delivered_at = $5
+                 WHERE id = $6",
+            )
+            .bind(status)
+            .bind(last_status)
+            .bind(last_error)
+            .bind(next)
+            .bind(delivered_at)
+            .bind(delivery_id)
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        }
         }
     };
 }

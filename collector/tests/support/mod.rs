@@ -152,6 +152,13 @@ impl TestApp {
             listen: "127.0.0.1:0".parse().expect("address"),
             database_url: database.url.clone(),
             retention_every: every,
+            webhooks: collector::webhooks::WebhookSettings {
+                poll_every: std::time::Duration::from_millis(50),
+                settle: std::time::Duration::ZERO,
+                retry_base: std::time::Duration::from_millis(100),
+                max_attempts: 4,
+                timeout: std::time::Duration::from_secs(5),
+            },
         };
         let server = Server::build(&config).await.expect("collector starts");
         let address = server.address();

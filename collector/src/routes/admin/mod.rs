@@ -7,6 +7,7 @@ mod privacy;
 mod question_sets;
 mod reports;
 mod sites;
+mod webhooks;
 
 use crate::AppState;
 use axum::Router;
@@ -18,4 +19,5 @@ pub(super) fn router() -> Router<AppState> {
         .merge(reports::router())
         .merge(export::router())
         .merge(privacy::router())
+        .merge(webhooks::router())
 }
