@@ -10,8 +10,8 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "collector", version)]
 pub struct Cli {
-    /// A TOML file setting any of listen, database_url, retention_every and log_format; flags and
-    /// environment variables win over it.
+    /// A TOML file setting any of listen, database_url, retention_every, sqlite_max_batch and
+    /// log_format; flags and environment variables win over it.
     #[arg(long, env = "CX_CONFIG", global = true)]
     pub config: Option<PathBuf>,
 
@@ -133,6 +133,10 @@ pub struct ServeArgs {
     /// How often, in seconds, answers past their site's retention_days are deleted [default: 3600].
     #[arg(long, env = "RETENTION_EVERY", value_parser = clap::value_parser!(u64).range(1..))]
     pub retention_every: Option<u64>,
+
+    /// The most answers the SQLite writer commits at once; 1 commits each alone [default: 256].
+    #[arg(long, env = "SQLITE_MAX_BATCH", value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub sqlite_max_batch: Option<u64>,
 
     /// Where the collector's data lives.
     #[command(flatten)]

@@ -39,6 +39,8 @@ pub struct FileConfig {
     pub retention_every: Option<u64>,
     /// As `--log-format`.
     pub log_format: Option<LogFormat>,
+    /// As `--sqlite-max-batch`.
+    pub sqlite_max_batch: Option<u64>,
 }
 
 impl FileConfig {
@@ -90,6 +92,12 @@ impl FileConfig {
             database_url: self.database_url(&args.database),
             retention_every: Duration::from_secs(retention_every),
             webhooks: crate::webhooks::WebhookSettings::default(),
+            sqlite_max_batch: args
+                .sqlite_max_batch
+                .or(self.sqlite_max_batch)
+                .map_or(crate::store::DEFAULT_MAX_BATCH, |n| {
+                    usize::try_from(n.clamp(1, 10_000)).unwrap_or(1)
+                }),
         })
     }
 }
@@ -102,6 +110,7 @@ mod tests {
         ServeArgs {
             listen: listen.map(|l| l.parse().expect("an address")),
             retention_every: None,
+            sqlite_max_batch: None,
             database: DatabaseArgs {
                 database_url: database_url.map(str::to_owned),
             },

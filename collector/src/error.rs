@@ -76,6 +76,9 @@ pub enum ApiError {
         /// The version asked for.
         version: u32,
     },
+    /// Too many answers are waiting for the disk; try again shortly.
+    #[error("the collector is busy storing answers; retry in a second")]
+    Overloaded,
     /// No route or resource at this path.
     #[error("nothing here")]
     NotFound,
@@ -125,6 +128,9 @@ impl ApiError {
             ApiError::QuestionSetNotFound { .. } => {
                 (StatusCode::NOT_FOUND, "question_set_not_found")
             }
+            // 503 with Retry-After rather than queueing without bound: the widget keeps the answer
+            // and retries, so refusing early loses nothing and protects everyone else's latency.
+            ApiError::Overloaded => (StatusCode::SERVICE_UNAVAILABLE, "overloaded"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -137,6 +143,7 @@ impl From<StoreError> for ApiError {
             StoreError::ResponseIdConflict(id) => ApiError::ResponseIdConflict(id),
             StoreError::SiteExists(key) => ApiError::SiteExists(key),
             StoreError::NotFound => ApiError::NotFound,
+            StoreError::Overloaded | StoreError::WriterStopped => ApiError::Overloaded,
             other => ApiError::Internal(other.into()),
         }
     }
@@ -145,7 +152,9 @@ impl From<StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        if status.is_server_error() {
+        if matches!(self, ApiError::Overloaded) {
+            tracing::warn!("write queue full: answering 503");
+        } else if status.is_server_error() {
             let source = match &self {
                 ApiError::Internal(e) => format!("{e:#}"),
                 other => other.to_string(),
@@ -159,6 +168,12 @@ impl IntoResponse for ApiError {
             Json(json!({ "error": code, "message": self.to_string() })),
         )
             .into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("1"),
+            );
+        }
         if status == StatusCode::UNAUTHORIZED {
             // RFC 6750: a 401 names the scheme the client should use.
             response.headers_mut().insert(

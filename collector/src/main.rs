@@ -10,6 +10,7 @@ use collector::config::FileConfig;
 use collector::question_file::{self, Imported};
 use collector::startup::{ServeConfig, Server, open_store, shutdown_signal};
 use collector::store::{StoreError, TokenScope};
+use std::io::Write;
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -97,8 +98,12 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let server = Server::build(&config).await?;
     let address = server.address();
     tracing::info!(%address, "collector listening");
-    println!("Collector listening on http://{address}");
-    println!("Demo store: http://{address}/demo/");
+    // Not println!: it panics when stdout is a closed pipe (`collector serve | head -1`), and a
+    // start-up banner must never take the server down.
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "Collector listening on http://{address}");
+    let _ = writeln!(stdout, "Demo store: http://{address}/demo/");
+    let _ = stdout.flush();
     server.run_until(shutdown_signal()).await?;
     Ok(())
 }

@@ -19,6 +19,8 @@ pub struct ServeConfig {
     pub retention_every: std::time::Duration,
     /// How webhook deliveries are paced.
     pub webhooks: crate::webhooks::WebhookSettings,
+    /// The most responses the SQLite writer commits at once.
+    pub sqlite_max_batch: usize,
 }
 
 /// A collector bound to its socket, ready to run.
@@ -103,7 +105,14 @@ async fn retention_task(store: Store, every: std::time::Duration) {
 
 /// Opens and migrates the database, and creates the demo site if it has no site at all.
 pub async fn open_store(database_url: &str) -> anyhow::Result<Store> {
-    let store = Store::connect(database_url)
+    open_store_with_batch(database_url, crate::store::DEFAULT_MAX_BATCH).await
+}
+
+async fn open_store_with_batch(
+    database_url: &str,
+    sqlite_max_batch: usize,
+) -> anyhow::Result<Store> {
+    let store = Store::connect_with_batch(database_url, sqlite_max_batch)
         .await
         .with_context(|| format!("opening the database {}", redacted(database_url)))?;
     if store

@@ -19,6 +19,7 @@ on_both_engines!(
     the_site_config_has_every_stage_and_revalidates_with_its_etag,
     a_database_from_a_newer_collector_is_refused,
     readiness_and_metrics_tell_what_happened,
+    concurrent_answers_are_all_stored_and_a_conflict_spoils_none,
 );
 
 fn checkout_response(id: &str) -> Value {
@@ -529,11 +530,10 @@ async fn sigterm_finishes_requests_in_flight_and_loses_no_acknowledged_answer() 
         .spawn()
         .expect("collector starts");
     let stdout = collector.stdout.take().expect("stdout");
-    let first_line = std::io::BufReader::new(stdout)
-        .lines()
-        .next()
-        .expect("a line")
-        .expect("utf-8");
+    // Keep reading stdout to its end, as a terminal would.
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let first_line = lines.next().expect("a line").expect("utf-8");
+    let drain = std::thread::spawn(move || lines.count());
     let base = first_line
         .trim_start_matches("Collector listening on ")
         .to_owned();
@@ -578,6 +578,7 @@ async fn sigterm_finishes_requests_in_flight_and_loses_no_acknowledged_answer() 
         acknowledged.push(id);
     }
     let status = collector.wait().expect("collector exits");
+    let _ = drain.join();
     assert!(status.success(), "a graceful shutdown exits 0: {status}");
 
     let store = Store::connect(&database.display().to_string())
@@ -593,4 +594,99 @@ async fn sigterm_finishes_requests_in_flight_and_loses_no_acknowledged_answer() 
         "{} of 40 answers acknowledged before shutdown, all stored",
         acknowledged.len()
     );
+}
+
+async fn concurrent_answers_are_all_stored_and_a_conflict_spoils_none(engine: Engine) {
+    let app = std::sync::Arc::new(TestApp::spawn(engine).await);
+    assert_eq!(
+        app.post_response(&checkout_response(ID)).await.0,
+        StatusCode::CREATED
+    );
+    // 200 answers at once (SQLite commits them in a few batches), one of them reusing an id for
+    // another stage: that one alone is refused.
+    let mut sends = Vec::new();
+    for i in 0..200 {
+        let app = app.clone();
+        sends.push(tokio::spawn(async move {
+            let body = if i == 100 {
+                json!({ "id": ID, "site": "demo", "stage": "delivery", "question_set_version": 1,
+                        "answers": [{ "question": "nps", "value": 9 }] })
+            } else {
+                checkout_response(&format!("concurrent-response-{i:05}"))
+            };
+            (i, app.post_response(&body).await.0)
+        }));
+    }
+    for send in sends {
+        let (i, status) = send.await.expect("request task");
+        let expected = if i == 100 {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::CREATED
+        };
+        assert_eq!(status, expected, "answer {i}");
+    }
+    let store = app.store().await;
+    for i in (0..200).filter(|i| *i != 100) {
+        let id = format!("concurrent-response-{i:05}");
+        assert!(store.response("demo", &id).await.is_ok(), "{id} stored");
+    }
+    let first = store.response("demo", ID).await.expect("stored");
+    assert_eq!(
+        first.response.stage,
+        survey::Stage::Checkout,
+        "the conflict changed nothing"
+    );
+}
+
+// Regression: a closed stdout (`collector serve | head -1`, or a supervisor that stops reading)
+// made the start-up banner's println! panic and kill the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_stdout_does_not_stop_the_server() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let mut collector = std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--database-url",
+        ])
+        .arg(dir.path().join("collector.sqlite3"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("collector starts");
+    drop(collector.stdout.take());
+    let http = reqwest::Client::new();
+    let url = format!("http://127.0.0.1:{port}/healthz");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if let Ok(response) = http.get(&url).send().await {
+            assert_eq!(response.status(), StatusCode::OK);
+            break;
+        }
+        assert!(
+            collector.try_wait().expect("status").is_none(),
+            "the collector died"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the collector never answered"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // Still up after the banner was written to the closed pipe.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(
+        http.get(&url)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+    );
+    let _ = collector.kill();
+    let _ = collector.wait();
 }

@@ -28,6 +28,7 @@ impl TestCollector {
             database_url: format!("sqlite://{}", database.display()),
             retention_every: std::time::Duration::from_secs(3600),
             webhooks: collector::webhooks::WebhookSettings::default(),
+            sqlite_max_batch: collector::store::DEFAULT_MAX_BATCH,
         };
         let server = Server::build(&config).await?;
         let address = server.address();

@@ -12,7 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use survey::{QuestionSet, Response, Stage};
 
 pub use postgres::PostgresStore;
-pub use sqlite::SqliteStore;
+pub use sqlite::{DEFAULT_MAX_BATCH, SqliteStore, WRITE_QUEUE_CAPACITY};
 
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +43,15 @@ pub enum StoreError {
     /// The SQLite file's folder does not exist (SQLite creates the file, not its folders).
     #[error("the folder {0:?} does not exist; create it or choose another path")]
     MissingFolder(std::path::PathBuf),
+    /// The write queue is full: the disk cannot keep up right now.
+    #[error("the write queue is full")]
+    Overloaded,
+    /// The writer task is gone (the collector is stopping).
+    #[error("the writer has stopped")]
+    WriterStopped,
+    /// The commit holding the response failed; nothing of its batch was stored.
+    #[error("the commit failed: {0}")]
+    CommitFailed(String),
     /// A site with this key already exists.
     #[error("a site with the key {0:?} already exists")]
     SiteExists(String),
@@ -435,8 +444,18 @@ pub enum Store {
 impl Store {
     /// Opens (creating if needed) and migrates the database at `url`.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_with_batch(url, sqlite::DEFAULT_MAX_BATCH).await
+    }
+
+    /// As [`Store::connect`], with the most responses the SQLite writer commits at once.
+    pub async fn connect_with_batch(
+        url: &str,
+        sqlite_max_batch: usize,
+    ) -> Result<Self, StoreError> {
         if url.starts_with("sqlite:") || !url.contains("://") {
-            Ok(Store::Sqlite(SqliteStore::connect(url).await?))
+            Ok(Store::Sqlite(
+                SqliteStore::connect(url, sqlite_max_batch).await?,
+            ))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Store::Postgres(PostgresStore::connect(url).await?))
         } else {
@@ -497,7 +516,14 @@ impl Store {
         response: &Response,
         device: Option<&str>,
     ) -> Result<SaveOutcome, StoreError> {
-        on_engine!(self.save_response(question_set, response, device))
+        match self {
+            Store::Sqlite(engine) => engine.save_response(question_set, response, device).await,
+            Store::Postgres(engine) => {
+                engine
+                    .save_response_alone(question_set, response, device)
+                    .await
+            }
+        }
     }
 }
 

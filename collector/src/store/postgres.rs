@@ -36,4 +36,4 @@ impl PostgresStore {
     }
 }
 
-super::queries::queries!(PostgresStore);
+super::queries::queries!(PostgresStore, sqlx::PgConnection);

@@ -5,7 +5,7 @@
 
 /// Implements the storage operations on an engine's store type (a struct with a `pool` field).
 macro_rules! queries {
-    ($store:ty) => {
+    ($store:ty, $connection:ty) => {
         impl $store {
         pub(super) async fn seed_if_empty(
             &self,
@@ -306,15 +306,29 @@ macro_rules! queries {
             row.into_stored()
         }
 
-        pub(super) async fn save_response(
+        /// Stores a response in a transaction of its own.
+        #[allow(dead_code, reason = "SQLite saves through its batching writer instead")]
+        pub(super) async fn save_response_alone(
             &self,
+            question_set: &StoredQuestionSet,
+            response: &Response,
+            device: Option<&str>,
+        ) -> Result<SaveOutcome, StoreError> {
+            let mut tx = self.pool.begin().await?;
+            let outcome = Self::save_response_in(&mut tx, question_set, response, device).await?;
+            tx.commit().await?;
+            Ok(outcome)
+        }
+
+        /// Stores (or merges) a response within the caller's transaction.
+        pub(super) async fn save_response_in(
+            tx: &mut $connection,
             question_set: &StoredQuestionSet,
             response: &Response,
             device: Option<&str>,
         ) -> Result<SaveOutcome, StoreError> {
             let question_set_id = question_set.id;
             let now = now_ms();
-            let mut tx = self.pool.begin().await?;
             // Insert first: a concurrent first send of the same id waits on this row, then conflicts.
             let created = sqlx::query(
                 "INSERT INTO responses (id, site, stage, question_set_id, question_set_version, locale,
@@ -387,7 +401,6 @@ macro_rules! queries {
                 .execute(&mut *tx)
                 .await?;
             }
-            tx.commit().await?;
             Ok(if created {
                 SaveOutcome::Created
             } else {

@@ -159,6 +159,7 @@ impl TestApp {
                 max_attempts: 4,
                 timeout: std::time::Duration::from_secs(5),
             },
+            sqlite_max_batch: collector::store::DEFAULT_MAX_BATCH,
         };
         let server = Server::build(&config).await.expect("collector starts");
         let address = server.address();
