@@ -212,3 +212,12 @@ impl From<axum::extract::rejection::QueryRejection> for ApiError {
 #[derive(Debug, axum::extract::FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct ApiQuery<T>(pub T);
+
+/// The body of every 4xx and 5xx: a machine-readable code and a message for people.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, e.g. `score_out_of_range`.
+    pub error: String,
+    /// What went wrong, for people.
+    pub message: String,
+}

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 pub const CHUNK_BYTES: usize = 32 * 1024;
 
 /// The export formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Comma-separated values, one row per answer, with a header row.

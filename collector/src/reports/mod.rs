@@ -16,7 +16,7 @@ use survey::score::{self, Tally};
 
 /// A score with its number of answers and 95% interval, whatever the question's kind: NPS (-100 to
 /// 100), CSAT (% of 4-5) or CES (mean of 1-7).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ScoreSummary {
     /// Answers counted.
     pub count: u64,
@@ -59,7 +59,7 @@ pub fn summarize(kind: &str, tally: &Tally) -> Option<ScoreSummary> {
 }
 
 /// A share of favourable answers with its 95% Wilson interval, in percent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Share {
     /// The share, 0 to 100.
     pub share: f64,
@@ -70,7 +70,7 @@ pub struct Share {
 }
 
 /// One point of a time series.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SeriesPoint {
     /// First day of the period.
     pub period: String,
@@ -79,7 +79,7 @@ pub struct SeriesPoint {
 }
 
 /// The score of one group of a breakdown.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Breakdown {
     /// The group: a language tag, a question set version or a device class.
     pub value: String,
@@ -88,7 +88,7 @@ pub struct Breakdown {
 }
 
 /// Everything about one scale question of a stage.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct QuestionReport {
     /// The question id.
     pub question: String,
@@ -109,7 +109,7 @@ pub struct QuestionReport {
 }
 
 /// `GET /v1/admin/sites/{site}/reports/stages/{stage}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StageReport {
     /// The site.
     pub site: String,
@@ -128,7 +128,7 @@ pub struct StageReport {
 }
 
 /// One stage in the journey report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StageSummary {
     /// The stage.
     pub stage: Stage,
@@ -141,7 +141,7 @@ pub struct StageSummary {
 }
 
 /// One question's score over the whole period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct QuestionScore {
     /// The question id.
     pub question: String,
@@ -152,7 +152,7 @@ pub struct QuestionScore {
 }
 
 /// `GET /v1/admin/sites/{site}/reports/journey`: every stage side by side.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct JourneyReport {
     /// The site.
     pub site: String,

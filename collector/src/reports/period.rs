@@ -12,7 +12,7 @@ pub const MAX_DAYS: i32 = 3 * 366;
 pub const DEFAULT_DAYS: i32 = 30;
 
 /// The grain of a time series.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Grain {
     /// Calendar days.

@@ -2,27 +2,37 @@
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::error::ErrorBody;
 use crate::widget_assets::{Asset, HASHED, LOADER};
-use axum::Router;
 use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Short, so a fix to the loader reaches every store within minutes.
 const LOADER_CACHE: &str = "public, max-age=300";
 /// Everything the loader points at is content-hashed, so it never changes under its name.
 const IMMUTABLE_CACHE: &str = "public, max-age=31536000, immutable";
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/w.js",
-            get(|headers: HeaderMap| async move { serve(&LOADER, &headers) }),
-        )
-        .route("/assets/{file}", get(hashed_asset))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(loader))
+        .routes(routes!(hashed_asset))
 }
 
+/// The loader the embed snippet points at; cached for minutes so fixes reach every store.
+#[utoipa::path(get, path = "/w.js", tag = "widget",
+    responses((status = 200, description = "The loader script (brotli or gzip when accepted)", content_type = "text/javascript"),
+              (status = 304, description = "Not modified (If-None-Match)")))]
+async fn loader(headers: HeaderMap) -> Response {
+    serve(&LOADER, &headers)
+}
+
+/// A content-hashed widget file, cached for a year.
+#[utoipa::path(get, path = "/assets/{file}", tag = "widget",
+    params(("file" = String, Path, description = "`widget-<hash>.js` or `widget-<hash>.wasm`, as named by the loader")),
+    responses((status = 200, description = "The file"), (status = 404, description = "No such file", body = ErrorBody)))]
 async fn hashed_asset(Path(file): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
     let path = format!("/assets/{file}");
     let asset = HASHED

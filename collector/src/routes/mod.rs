@@ -9,8 +9,51 @@ mod site_config;
 
 use crate::AppState;
 use crate::error::ApiError;
-use axum::Router;
+use axum::routing::get;
+use axum::{Json, Router};
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+
+/// The document's fixed parts; its paths and schemas come from the routes themselves.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "CX survey collector",
+        description = "Ingestion, per-site config and admin API of the self-hosted CX survey collector."
+    ),
+    modifiers(&BearerTokens)
+)]
+struct ApiDoc;
+
+/// Declares the admin API's `Authorization: Bearer <token>` scheme.
+struct BearerTokens;
+
+impl utoipa::Modify for BearerTokens {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Every API route, each registered with its OpenAPI description, so the two cannot drift apart.
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(assets::router())
+        .merge(site_config::router())
+        .merge(responses::router())
+        .merge(health::router())
+        .nest("/v1/admin", admin::router())
+}
+
+/// The OpenAPI document of [`router`], as served at `/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().into_openapi()
+}
 
 /// The largest request body accepted, in bytes: the browser's budget for a `keepalive` request,
 /// and far more than any admin request needs.
@@ -18,13 +61,16 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Every route of the collector.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(assets::router())
-        .merge(site_config::router())
-        .merge(responses::router())
-        .merge(demo_store::router())
-        .merge(health::router())
-        .nest("/v1/admin", admin::router())
+    let (api, document) = api().split_for_parts();
+    let document = std::sync::Arc::new(document);
+    api.merge(demo_store::router())
+        .route(
+            "/openapi.json",
+            get(move || {
+                let document = document.clone();
+                async move { Json(document) }
+            }),
+        )
         .fallback(|| async { ApiError::NotFound })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

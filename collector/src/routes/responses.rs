@@ -2,22 +2,24 @@
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::error::ErrorBody;
 use crate::metrics::label;
 use crate::store::{SaveOutcome, StoreError};
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
-use axum::routing::post;
-use axum::{Json, Router};
 use serde_json::{Value, json};
 use std::time::Duration;
 use survey::Response;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::MAX_BODY_BYTES;
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router() -> OpenApiRouter<AppState> {
     // Any origin passes the CORS preflight; the handler then checks the origin against the site the
     // body names, which a preflight cannot know.
     let cors = CorsLayer::new()
@@ -25,12 +27,35 @@ pub(super) fn router() -> Router<AppState> {
         .allow_methods([Method::POST])
         .allow_headers([header::CONTENT_TYPE])
         .max_age(Duration::from_secs(24 * 3600));
-    Router::new()
-        .route("/v1/responses", post(submit))
+    OpenApiRouter::new()
+        .routes(routes!(submit))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(cors)
 }
 
+/// How a response was stored.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct Stored {
+    /// The response id.
+    id: String,
+    /// `created` or `merged`.
+    status: String,
+}
+
+/// One shopper's answers; idempotent on `id`, and a later send under the same id adds answers.
+/// Also accepted as `text/plain` holding JSON (the widget's form: no CORS preflight).
+#[utoipa::path(post, path = "/v1/responses", tag = "widget",
+    request_body(content = survey::Response, content_type = "application/json"),
+    responses((status = 201, description = "Stored for the first time, after the commit", body = Stored),
+              (status = 200, description = "Merged into the response stored under this id", body = Stored),
+              (status = 400, description = "invalid_json", body = ErrorBody),
+              (status = 403, description = "origin_not_allowed", body = ErrorBody),
+              (status = 404, description = "unknown_site", body = ErrorBody),
+              (status = 409, description = "response_id_conflict", body = ErrorBody),
+              (status = 413, description = "payload_too_large", body = ErrorBody),
+              (status = 415, description = "unsupported_media_type", body = ErrorBody),
+              (status = 422, description = "unknown_question_set_version, unknown_question, duplicate_answer, wrong_answer_type, score_out_of_range, text_too_long, unknown_option, no_answers, invalid_id, invalid_locale, invalid_context", body = ErrorBody),
+              (status = 503, description = "overloaded (Retry-After)", body = ErrorBody)))]
 async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,

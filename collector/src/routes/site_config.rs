@@ -3,25 +3,32 @@
 use super::assets::if_none_match;
 use crate::AppState;
 use crate::error::ApiError;
+use crate::error::ErrorBody;
 use crate::store::StoreError;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use sha2::{Digest, Sha256};
 use survey::{SiteConfig, StageConfig};
 use tower_http::cors::{Any, CorsLayer};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Short enough that a published question set shows within a minute; the ETag makes revalidation cheap.
 const CONFIG_CACHE: &str = "public, max-age=60";
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/sites/{site}/config", get(site_config))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(site_config))
         .layer(CorsLayer::new().allow_origin(Any))
 }
 
+/// What the widget needs to know about a site: the published question set of each stage.
+#[utoipa::path(get, path = "/v1/sites/{site}/config", tag = "widget",
+    params(("site" = String, Path, description = "The site's public key")),
+    responses((status = 200, description = "The site's config (ETag, cacheable for 60 s)", body = SiteConfig),
+              (status = 304, description = "Not modified (If-None-Match)"),
+              (status = 404, description = "unknown_site", body = ErrorBody)))]
 async fn site_config(
     State(state): State<AppState>,
     Path(site): Path<String>,

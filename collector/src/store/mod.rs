@@ -139,7 +139,9 @@ impl Site {
 }
 
 /// Where a question set version is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionSetStatus {
     /// Being written; not shown to shoppers.
@@ -295,7 +297,7 @@ pub struct CommentQuery {
 }
 
 /// A free-text answer with what a reader needs to act on it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct Comment {
     /// The response it belongs to.
     pub response_id: String,
@@ -359,7 +361,7 @@ pub struct ExportRow {
 }
 
 /// A site's webhook.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Webhook {
     /// Database id.
     pub id: i64,
@@ -379,7 +381,7 @@ pub struct Webhook {
 }
 
 /// One delivery of one response to one webhook, and how it went.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Delivery {
     /// Database id.
     pub id: i64,

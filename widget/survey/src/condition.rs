@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Holds when the answer to `question` meets every bound given; never holds when it is unanswered.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Condition {
     /// The id of the earlier question.
     pub question: String,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the widget needs to know about a site.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteConfig {
     /// The site's public key.
     pub site: String,
@@ -17,6 +18,7 @@ pub struct SiteConfig {
 
 /// One stage's survey.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageConfig {
     /// The stage.
     pub stage: Stage,

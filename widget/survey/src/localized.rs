@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 /// One text in several languages, keyed by BCP 47 tag (`en`, `pt-BR`, `pl`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Localized(pub BTreeMap<String, String>);
 
 impl Localized {

@@ -10,6 +10,7 @@ pub const DEFAULT_TEXT_LENGTH: u32 = 500;
 
 /// One question of a question set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Question {
     /// Stable identifier within its question set (`csat`, `comment`); answers refer to it.
     pub id: String,
@@ -28,6 +29,7 @@ pub struct Question {
 /// What kind of answer a question takes, with its parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum QuestionKind {
     /// Net Promoter Score: 0-10.
     Nps,
@@ -91,6 +93,7 @@ impl QuestionKind {
 /// How a CSAT scale is drawn; the answer is 1-5 whatever the style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CsatStyle {
     /// The numbers 1 to 5.
     #[default]
@@ -103,6 +106,7 @@ pub enum CsatStyle {
 
 /// One option of a choice question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChoiceOption {
     /// Stable identifier stored with the answer.
     pub id: String,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// The questions asked at one stage of one site. Editing one makes a new version; every stored
 /// answer points at the exact version it answered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionSet {
     /// The stage it is asked at.
     pub stage: Stage,

@@ -11,6 +11,7 @@ use std::fmt;
 /// The widget sends the whole response so far each time the shopper answers a question, under the
 /// same `id`, so a score reaches the collector at once and its comment completes it later.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Response {
     /// Made by the client (a random UUID); the collector's idempotency key.
     pub id: String,
@@ -35,10 +36,13 @@ pub struct Response {
 
 /// The answer to one question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Answer {
     /// The question's id within its question set.
     pub question: String,
-    /// What the shopper answered.
+    /// What the shopper answered: a whole-number score, true/false, a text or option id, or a list
+    /// of option ids.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub value: AnswerValue,
 }
 

@@ -7,6 +7,7 @@ use std::str::FromStr;
 /// A moment of the purchase journey; each has its own question set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Stage {
     /// Discovering the brand and its products (never on checkout pages).
     Browsing,

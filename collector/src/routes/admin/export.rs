@@ -3,30 +3,32 @@
 use super::auth::Admin;
 use super::sites::load;
 use crate::AppState;
+use crate::error::ErrorBody;
 use crate::error::{ApiError, ApiQuery};
 use crate::export::{Encoder, Format};
 use crate::reports::Period;
 use crate::store::ExportQuery;
-use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use futures_util::StreamExt;
 use serde::Deserialize;
 use survey::Stage;
 use tokio_stream::wrappers::ReceiverStream;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Chunks in flight between the database reader and the client: what bounds the memory an export
 /// takes, whatever its size (this many chunks of about `CHUNK_BYTES`).
 const CHUNKS_IN_FLIGHT: usize = 4;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/sites/{site}/responses/export", get(export))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(export))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ExportParams {
     format: Format,
@@ -36,6 +38,10 @@ struct ExportParams {
     to: Option<String>,
 }
 
+/// Every answer, streamed: CSV (a row per answer) or NDJSON (a line per response).
+#[utoipa::path(get, path = "/sites/{site}/responses/export", tag = "export", security(("bearer" = [])), params(("site" = String, Path, description = "The site's key"), ExportParams),
+    responses((status = 200, description = "text/csv or application/x-ndjson, streamed"), (status = 401, description = "unauthorized", body = ErrorBody), (status = 403, description = "forbidden: the token does not cover this site", body = ErrorBody),
+              (status = 400, description = "invalid_query", body = ErrorBody)))]
 async fn export(
     State(state): State<AppState>,
     admin: Admin,

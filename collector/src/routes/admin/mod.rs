@@ -10,10 +10,10 @@ mod sites;
 mod webhooks;
 
 use crate::AppState;
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(sites::router())
         .merge(question_sets::router())
         .merge(reports::router())

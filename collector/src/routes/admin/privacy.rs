@@ -4,24 +4,30 @@
 use super::auth::Admin;
 use super::sites::load;
 use crate::AppState;
+use crate::error::ErrorBody;
 use crate::error::{ApiError, ApiJson};
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::post;
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/sites/{site}/erasures", post(erase))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(erase))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Erasure {
     order: Option<String>,
     customer: Option<String>,
 }
 
+/// Deletes every response carrying this order or customer reference; answers `{"erased": n}`.
+#[utoipa::path(post, path = "/sites/{site}/erasures", tag = "privacy", security(("bearer" = [])), params(("site" = String, Path, description = "The site's key")), request_body = Erasure,
+    responses((status = 200, description = "How many responses were erased", body = serde_json::Value), (status = 401, description = "unauthorized", body = ErrorBody), (status = 403, description = "forbidden: the token does not cover this site", body = ErrorBody),
+              (status = 400, description = "invalid_json", body = ErrorBody)))]
 async fn erase(
     State(state): State<AppState>,
     admin: Admin,

@@ -4,35 +4,28 @@
 use super::auth::Admin;
 use super::sites::load;
 use crate::AppState;
+use crate::error::ErrorBody;
 use crate::error::{ApiError, ApiJson};
 use crate::store::{QuestionSetStatus, StoreError, StoredQuestionSet};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use survey::{Question, QuestionSet, Stage};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/sites/{site}/question-sets", get(list))
-        .route("/sites/{site}/question-sets/{stage}", post(create))
-        .route(
-            "/sites/{site}/question-sets/{stage}/versions/{version}",
-            get(show),
-        )
-        .route(
-            "/sites/{site}/question-sets/{stage}/versions/{version}/publish",
-            post(|s, a, p| set_status(s, a, p, QuestionSetStatus::Published)),
-        )
-        .route(
-            "/sites/{site}/question-sets/{stage}/versions/{version}/archive",
-            post(|s, a, p| set_status(s, a, p, QuestionSetStatus::Archived)),
-        )
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(create))
+        .routes(routes!(show))
+        .routes(routes!(publish))
+        .routes(routes!(archive))
 }
 
 /// One version of a question set as the admin API shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct QuestionSetView {
     stage: Stage,
     version: u32,
@@ -53,12 +46,15 @@ impl From<StoredQuestionSet> for QuestionSetView {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewVersion {
     questions: Vec<Question>,
 }
 
+/// Every version of every stage's question set.
+#[utoipa::path(get, path = "/sites/{site}/question-sets", tag = "question sets", security(("bearer" = [])), params(("site" = String, Path, description = "The site's key")),
+    responses((status = 200, body = Vec<QuestionSetView>), (status = 401, description = "unauthorized", body = ErrorBody), (status = 403, description = "forbidden: the token does not cover this site", body = ErrorBody), (status = 404, description = "site_not_found", body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     admin: Admin,
@@ -72,6 +68,12 @@ async fn list(
     ))
 }
 
+/// Saves the questions as a new draft version of the stage's question set.
+#[utoipa::path(post, path = "/sites/{site}/question-sets/{stage}", tag = "question sets", security(("bearer" = [])),
+    params(("site" = String, Path, description = "The site's key"), ("stage" = String, Path, description = "browsing, checkout, delivery, support or returns")),
+    request_body = NewVersion,
+    responses((status = 201, body = QuestionSetView), (status = 401, description = "unauthorized", body = ErrorBody), (status = 403, description = "forbidden: the token does not cover this site", body = ErrorBody), (status = 404, description = "site_not_found or unknown_stage", body = ErrorBody),
+              (status = 422, description = "invalid_question_set", body = ErrorBody)))]
 async fn create(
     State(state): State<AppState>,
     admin: Admin,
@@ -94,6 +96,10 @@ async fn create(
     Ok((StatusCode::CREATED, Json(stored.into())))
 }
 
+/// One version, whatever its status.
+#[utoipa::path(get, path = "/sites/{site}/question-sets/{stage}/versions/{version}", tag = "question sets", security(("bearer" = [])),
+    params(("site" = String, Path, description = "The site's key"), ("stage" = String, Path, description = "browsing, checkout, delivery, support or returns"), ("version" = u32, Path, description = "The version")),
+    responses((status = 200, body = QuestionSetView), (status = 401, description = "unauthorized", body = ErrorBody), (status = 403, description = "forbidden: the token does not cover this site", body = ErrorBody), (status = 404, description = "question_set_not_found", body = ErrorBody)))]
 async fn show(
     State(state): State<AppState>,
     admin: Admin,
@@ -102,6 +108,30 @@ async fn show(
     admin.check_site(&site)?;
     let stage: Stage = stage.parse()?;
     Ok(Json(find(&state, &site, stage, version).await?.into()))
+}
+
+/// Shows the version to shoppers, archiving the stage's previously published one.
+#[utoipa::path(post, path = "/sites/{site}/question-sets/{stage}/versions/{version}/publish", tag = "question sets", security(("bearer" = [])),
+    params(("site" = String, Path, description = "The site's key"), ("stage" = String, Path, description = "browsing, checkout, delivery, support or returns"), ("version" = u32, Path, description = "The version")),
+    responses((status = 200, body = QuestionSetView), (status = 401, description = "unauthorized", body = ErrorBody), (status = 403, description = "forbidden: the token does not cover this site", body = ErrorBody), (status = 404, description = "question_set_not_found", body = ErrorBody)))]
+async fn publish(
+    state: State<AppState>,
+    admin: Admin,
+    path: Path<(String, String, u32)>,
+) -> Result<Json<QuestionSetView>, ApiError> {
+    set_status(state, admin, path, QuestionSetStatus::Published).await
+}
+
+/// Takes the version off; its answers stay readable.
+#[utoipa::path(post, path = "/sites/{site}/question-sets/{stage}/versions/{version}/archive", tag = "question sets", security(("bearer" = [])),
+    params(("site" = String, Path, description = "The site's key"), ("stage" = String, Path, description = "browsing, checkout, delivery, support or returns"), ("version" = u32, Path, description = "The version")),
+    responses((status = 200, body = QuestionSetView), (status = 401, description = "unauthorized", body = ErrorBody), (status = 403, description = "forbidden: the token does not cover this site", body = ErrorBody), (status = 404, description = "question_set_not_found", body = ErrorBody)))]
+async fn archive(
+    state: State<AppState>,
+    admin: Admin,
+    path: Path<(String, String, u32)>,
+) -> Result<Json<QuestionSetView>, ApiError> {
+    set_status(state, admin, path, QuestionSetStatus::Archived).await
 }
 
 async fn set_status(

@@ -3,29 +3,32 @@
 use super::auth::Admin;
 use super::sites::load;
 use crate::AppState;
+use crate::error::ErrorBody;
 use crate::error::{ApiError, ApiQuery};
 use crate::reports::{self, Grain, JourneyReport, Period, StageReport};
 use crate::store::{Comment, CommentQuery, Site};
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use survey::Stage;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The most comments one page returns.
 const MAX_PAGE: i64 = 200;
 /// Comments per page when the request names no limit.
 const DEFAULT_PAGE: i64 = 50;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/sites/{site}/reports/journey", get(journey))
-        .route("/sites/{site}/reports/stages/{stage}", get(stage))
-        .route("/sites/{site}/comments", get(comments))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(journey))
+        .routes(routes!(stage))
+        .routes(routes!(comments))
 }
 
 /// `from` and `to` (ISO dates, inclusive, in the site's time zone) and the series' grain.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct RangeParams {
     from: Option<String>,
@@ -48,6 +51,9 @@ async fn site_and_period(
     Ok((site, period))
 }
 
+/// Every stage side by side, and the weakest.
+#[utoipa::path(get, path = "/sites/{site}/reports/journey", tag = "reports", security(("bearer" = [])), params(("site" = String, Path, description = "The site's key"), RangeParams),
+    responses((status = 200, body = JourneyReport), (status = 401, description = "unauthorized", body = ErrorBody), (status = 403, description = "forbidden: the token does not cover this site", body = ErrorBody), (status = 400, description = "invalid_query", body = ErrorBody)))]
 async fn journey(
     State(state): State<AppState>,
     admin: Admin,
@@ -67,6 +73,10 @@ async fn journey(
     Ok(Json(reports::journey_report(&site, &period, &counts)))
 }
 
+/// One stage: each scale question's score, distribution, series and breakdowns.
+#[utoipa::path(get, path = "/sites/{site}/reports/stages/{stage}", tag = "reports", security(("bearer" = [])),
+    params(("site" = String, Path, description = "The site's key"), ("stage" = String, Path, description = "browsing, checkout, delivery, support or returns"), RangeParams),
+    responses((status = 200, body = StageReport), (status = 401, description = "unauthorized", body = ErrorBody), (status = 403, description = "forbidden: the token does not cover this site", body = ErrorBody), (status = 400, description = "invalid_query", body = ErrorBody)))]
 async fn stage(
     State(state): State<AppState>,
     admin: Admin,
@@ -94,7 +104,8 @@ async fn stage(
 }
 
 /// Filters of the comment list.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct CommentParams {
     from: Option<String>,
@@ -112,13 +123,16 @@ struct CommentParams {
 }
 
 /// One page of comments.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct CommentPage {
     comments: Vec<Comment>,
     /// Pass as `after` for the next page; absent on the last page.
     next: Option<String>,
 }
 
+/// Comments, newest first, with their response's scores; page with `next`.
+#[utoipa::path(get, path = "/sites/{site}/comments", tag = "reports", security(("bearer" = [])), params(("site" = String, Path, description = "The site's key"), CommentParams),
+    responses((status = 200, body = CommentPage), (status = 401, description = "unauthorized", body = ErrorBody), (status = 403, description = "forbidden: the token does not cover this site", body = ErrorBody), (status = 400, description = "invalid_query", body = ErrorBody)))]
 async fn comments(
     State(state): State<AppState>,
     admin: Admin,

@@ -2,22 +2,24 @@
 
 use super::auth::Admin;
 use crate::AppState;
+use crate::error::ErrorBody;
 use crate::error::{ApiError, ApiJson};
 use crate::store::{Site, StoreError};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/sites", get(list).post(create))
-        .route("/sites/{site}", get(show).patch(update))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show, update))
 }
 
 /// A site as the admin API shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct SiteView {
     key: String,
     name: String,
@@ -38,7 +40,7 @@ impl From<Site> for SiteView {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewSite {
     key: String,
@@ -55,7 +57,7 @@ fn utc() -> String {
     "UTC".into()
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SiteChanges {
     name: Option<String>,
@@ -63,6 +65,7 @@ struct SiteChanges {
     time_zone: Option<String>,
     /// Absent: unchanged; `null`: keep answers forever; a number: days.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
     retention_days: Option<Option<i64>>,
 }
 
@@ -73,6 +76,9 @@ fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
     T::deserialize(deserializer).map(Some)
 }
 
+/// The sites the token covers.
+#[utoipa::path(get, path = "/sites", tag = "sites", security(("bearer" = [])),
+    responses((status = 200, body = Vec<SiteView>), (status = 401, description = "unauthorized", body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     admin: Admin,
@@ -87,6 +93,10 @@ async fn list(
     ))
 }
 
+/// Adds a site (needs an all-sites token).
+#[utoipa::path(post, path = "/sites", tag = "sites", security(("bearer" = [])), request_body = NewSite,
+    responses((status = 201, body = SiteView), (status = 401, description = "unauthorized", body = ErrorBody), (status = 403, description = "forbidden: the token does not cover this site", body = ErrorBody),
+              (status = 409, description = "site_exists", body = ErrorBody), (status = 422, description = "invalid_site", body = ErrorBody)))]
 async fn create(
     State(state): State<AppState>,
     admin: Admin,
@@ -105,6 +115,9 @@ async fn create(
     Ok((StatusCode::CREATED, Json(site.into())))
 }
 
+/// One site.
+#[utoipa::path(get, path = "/sites/{site}", tag = "sites", security(("bearer" = [])), params(("site" = String, Path, description = "The site's key")),
+    responses((status = 200, body = SiteView), (status = 401, description = "unauthorized", body = ErrorBody), (status = 403, description = "forbidden: the token does not cover this site", body = ErrorBody), (status = 404, description = "site_not_found", body = ErrorBody)))]
 async fn show(
     State(state): State<AppState>,
     admin: Admin,
@@ -114,6 +127,10 @@ async fn show(
     Ok(Json(load(&state, &key).await?.into()))
 }
 
+/// Changes a site's name, allowed origins, time zone or retention.
+#[utoipa::path(patch, path = "/sites/{site}", tag = "sites", security(("bearer" = [])), params(("site" = String, Path, description = "The site's key")), request_body = SiteChanges,
+    responses((status = 200, body = SiteView), (status = 401, description = "unauthorized", body = ErrorBody), (status = 403, description = "forbidden: the token does not cover this site", body = ErrorBody), (status = 404, description = "site_not_found", body = ErrorBody),
+              (status = 422, description = "invalid_site", body = ErrorBody)))]
 async fn update(
     State(state): State<AppState>,
     admin: Admin,

@@ -3,23 +3,25 @@
 use super::auth::Admin;
 use super::sites::load;
 use crate::AppState;
+use crate::error::ErrorBody;
 use crate::error::{ApiError, ApiJson, ApiQuery};
 use crate::store::{Delivery, StoreError, Webhook, now_ms};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/sites/{site}/webhooks", get(list).post(create))
-        .route("/sites/{site}/webhooks/{id}", delete(remove))
-        .route("/sites/{site}/webhooks/{id}/deliveries", get(deliveries))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(remove))
+        .routes(routes!(deliveries))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewWebhook {
     url: String,
@@ -39,6 +41,10 @@ fn json_format() -> String {
     "json".into()
 }
 
+/// Adds a webhook; the answer holds its signing secret, shown this once.
+#[utoipa::path(post, path = "/sites/{site}/webhooks", tag = "webhooks", security(("bearer" = [])), params(("site" = String, Path, description = "The site's key")), request_body = NewWebhook,
+    responses((status = 201, description = "The webhook, with its secret", body = serde_json::Value), (status = 401, description = "unauthorized", body = ErrorBody), (status = 403, description = "forbidden: the token does not cover this site", body = ErrorBody),
+              (status = 422, description = "invalid_webhook", body = ErrorBody)))]
 async fn create(
     State(state): State<AppState>,
     admin: Admin,
@@ -78,6 +84,9 @@ async fn create(
     Ok((StatusCode::CREATED, Json(body)))
 }
 
+/// The site's webhooks (without secrets).
+#[utoipa::path(get, path = "/sites/{site}/webhooks", tag = "webhooks", security(("bearer" = [])), params(("site" = String, Path, description = "The site's key")),
+    responses((status = 200, body = Vec<Webhook>), (status = 401, description = "unauthorized", body = ErrorBody), (status = 403, description = "forbidden: the token does not cover this site", body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     admin: Admin,
@@ -88,6 +97,10 @@ async fn list(
     Ok(Json(state.store.webhooks(&key).await?))
 }
 
+/// Removes a webhook and its delivery log.
+#[utoipa::path(delete, path = "/sites/{site}/webhooks/{id}", tag = "webhooks", security(("bearer" = [])),
+    params(("site" = String, Path, description = "The site's key"), ("id" = i64, Path, description = "The webhook's id")),
+    responses((status = 204, description = "Removed"), (status = 401, description = "unauthorized", body = ErrorBody), (status = 403, description = "forbidden: the token does not cover this site", body = ErrorBody), (status = 404, description = "not_found", body = ErrorBody)))]
 async fn remove(
     State(state): State<AppState>,
     admin: Admin,
@@ -105,12 +118,17 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct LogParams {
     limit: Option<i64>,
 }
 
+/// The webhook's latest deliveries, newest first.
+#[utoipa::path(get, path = "/sites/{site}/webhooks/{id}/deliveries", tag = "webhooks", security(("bearer" = [])),
+    params(("site" = String, Path, description = "The site's key"), ("id" = i64, Path, description = "The webhook's id"), LogParams),
+    responses((status = 200, body = Vec<Delivery>), (status = 401, description = "unauthorized", body = ErrorBody), (status = 403, description = "forbidden: the token does not cover this site", body = ErrorBody), (status = 400, description = "invalid_query", body = ErrorBody)))]
 async fn deliveries(
     State(state): State<AppState>,
     admin: Admin,
