@@ -37,18 +37,21 @@ struct RangeParams {
     grain: Grain,
 }
 
+/// The site (checked against the token), the report's period in its time zone, and that period as
+/// Unix milliseconds.
 async fn site_and_period(
     state: &AppState,
     admin: &Admin,
     key: &str,
     from: Option<&str>,
     to: Option<&str>,
-) -> Result<(Site, Period), ApiError> {
+) -> Result<(Site, Period, (i64, i64)), ApiError> {
     admin.check_site(key)?;
     let site = load(state, key).await?;
     let period = Period::parse(&site.time_zone, from, to, jiff::Timestamp::now())
         .map_err(ApiError::InvalidQuery)?;
-    Ok((site, period))
+    let bounds = period.bounds_ms().map_err(ApiError::InvalidQuery)?;
+    Ok((site, period, bounds))
 }
 
 /// Every stage side by side, and the weakest.
@@ -60,7 +63,7 @@ async fn journey(
     Path(key): Path<String>,
     ApiQuery(params): ApiQuery<RangeParams>,
 ) -> Result<Json<JourneyReport>, ApiError> {
-    let (site, period) = site_and_period(
+    let (site, period, (from_ms, to_ms)) = site_and_period(
         &state,
         &admin,
         &key,
@@ -68,7 +71,6 @@ async fn journey(
         params.to.as_deref(),
     )
     .await?;
-    let (from_ms, to_ms) = period.bounds_ms().map_err(ApiError::InvalidQuery)?;
     let counts = state.store.score_counts(&site.key, from_ms, to_ms).await?;
     Ok(Json(reports::journey_report(&site, &period, &counts)))
 }
@@ -83,7 +85,7 @@ async fn stage(
     Path((key, stage)): Path<(String, String)>,
     ApiQuery(params): ApiQuery<RangeParams>,
 ) -> Result<Json<StageReport>, ApiError> {
-    let (site, period) = site_and_period(
+    let (site, period, (from_ms, to_ms)) = site_and_period(
         &state,
         &admin,
         &key,
@@ -92,7 +94,6 @@ async fn stage(
     )
     .await?;
     let stage: Stage = stage.parse()?;
-    let (from_ms, to_ms) = period.bounds_ms().map_err(ApiError::InvalidQuery)?;
     let counts = state.store.score_counts(&site.key, from_ms, to_ms).await?;
     Ok(Json(reports::stage_report(
         &site,
@@ -139,7 +140,7 @@ async fn comments(
     Path(key): Path<String>,
     ApiQuery(params): ApiQuery<CommentParams>,
 ) -> Result<Json<CommentPage>, ApiError> {
-    let (site, period) = site_and_period(
+    let (site, _, (from_ms, to_ms)) = site_and_period(
         &state,
         &admin,
         &key,
@@ -147,7 +148,6 @@ async fn comments(
         params.to.as_deref(),
     )
     .await?;
-    let (from_ms, to_ms) = period.bounds_ms().map_err(ApiError::InvalidQuery)?;
     let limit = params.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::InvalidQuery(format!(
