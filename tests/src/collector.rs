@@ -15,7 +15,7 @@ pub struct TestCollector {
     /// Its SQLite file.
     pub database: PathBuf,
     _dir: tempfile::TempDir,
-    _stop: oneshot::Sender<()>,
+    running: Option<(oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>)>,
 }
 
 impl TestCollector {
@@ -23,25 +23,42 @@ impl TestCollector {
     pub async fn start() -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
         let database = dir.path().join("collector.sqlite3");
+        let mut collector = Self {
+            address: "127.0.0.1:0".parse()?,
+            database,
+            _dir: dir,
+            running: None,
+        };
+        collector.start_again().await?;
+        Ok(collector)
+    }
+
+    /// Stops serving (finishing requests in flight), as a collector that is down for a while.
+    pub async fn stop(&mut self) -> anyhow::Result<()> {
+        if let Some((stop, serving)) = self.running.take() {
+            let _ = stop.send(());
+            serving.await??;
+        }
+        Ok(())
+    }
+
+    /// Serves again on the same address and database (or for the first time, on a free port).
+    pub async fn start_again(&mut self) -> anyhow::Result<()> {
         let config = ServeConfig {
-            listen: "127.0.0.1:0".parse()?,
-            database_url: format!("sqlite://{}", database.display()),
+            listen: self.address,
+            database_url: format!("sqlite://{}", self.database.display()),
             retention_every: std::time::Duration::from_secs(3600),
             webhooks: collector::webhooks::WebhookSettings::default(),
             sqlite_max_batch: collector::store::DEFAULT_MAX_BATCH,
         };
         let server = Server::build(&config).await?;
-        let address = server.address();
+        self.address = server.address();
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(server.run_until(async {
+        let serving = tokio::spawn(server.run_until(async {
             let _ = stopped.await;
         }));
-        Ok(Self {
-            address,
-            database,
-            _dir: dir,
-            _stop: stop,
-        })
+        self.running = Some((stop, serving));
+        Ok(())
     }
 
     /// The absolute URL of `path` on this collector.

@@ -231,3 +231,44 @@ async fn a_shopper_answers_the_checkout_survey_by_touch_on_a_phone() -> anyhow::
     assert_checkout_response(&stored, 1, 2, "Could not pick a delivery day");
     browser.close().await
 }
+
+/// How many responses wait in the page's delivery queue.
+async fn queued_responses(browser: &Browser) -> anyhow::Result<u64> {
+    let count = browser
+        .client
+        .execute(
+            "return Object.keys(localStorage).filter(k => k.startsWith('cx:r:')).length;",
+            vec![],
+        )
+        .await?;
+    Ok(count.as_u64().unwrap_or_default())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_given_while_the_collector_is_down_arrives_once_it_is_back() -> anyhow::Result<()>
+{
+    let mut collector = TestCollector::start().await?;
+    let browser = Browser::start().await?;
+    browser
+        .client
+        .goto(&collector.url("/demo/order-confirmation.html?order=OFFLINE-1"))
+        .await?;
+    browser.survey().await?;
+
+    // The collector goes down once the survey is on screen; the shopper answers anyway.
+    collector.stop().await?;
+    answer_checkout_survey(&browser, Pointer::Mouse, 2, 4, "Answered while you were down").await?;
+    let db = collector.database().await?;
+    assert!(stored_for_order(&db, "OFFLINE-1").await.is_none());
+    assert!(queued_responses(&browser).await? >= 1, "the answers wait in the page's queue");
+
+    // Back up: the page's own retries deliver the whole response, once, with no reload.
+    collector.start_again().await?;
+    let stored = completed_response(&collector, "OFFLINE-1", 3).await?;
+    assert_checkout_response(&stored, 2, 4, "Answered while you were down");
+    wait::until("the delivery queue to empty", || async {
+        (queued_responses(&browser).await.ok()? == 0).then_some(())
+    })
+    .await?;
+    browser.close().await
+}

@@ -22,9 +22,26 @@
     } catch (e) {}
 
     // Keeps the response's latest JSON under `key` until the collector has it. Another send of the
-    // same id may have replaced it meanwhile, so only the version that was acknowledged is removed.
-    // 5xx and 429 are temporary: the entry stays and the next page load sends it again.
-    function deliver(key, body) {
+    // same id may have replaced it meanwhile, so only the version that was acknowledged is removed,
+    // and a replaced version is not retried. 5xx, 429 and network errors are temporary: the send is
+    // retried on this page with a doubling delay (at least what Retry-After asks, at most a
+    // minute), and the entry stays for the next page load to send if this one closes first.
+    function current(key, body) {
+      try {
+        return store.getItem(key) == body;
+      } catch (e) {
+        return true;
+      }
+    }
+
+    function retry(key, body, delay, after) {
+      delay = Math.min(2 * (delay || 500), 60000);
+      setTimeout(function () {
+        if (current(key, body)) deliver(key, body, delay);
+      }, Math.max(delay, 1000 * after || 0));
+    }
+
+    function deliver(key, body, delay) {
       try {
         store.setItem(key, body);
       } catch (e) {}
@@ -35,8 +52,16 @@
         // text/plain keeps this a "simple" request: no CORS preflight round trip.
         headers: { 'Content-Type': 'text/plain' }
       }).then(function (r) {
-        if (r.status < 500 && r.status != 429 && store.getItem(key) == body) store.removeItem(key);
-      }).catch(function () {});
+        if (r.status < 500 && r.status != 429) {
+          try {
+            if (store.getItem(key) == body) store.removeItem(key);
+          } catch (e) {}
+        } else {
+          retry(key, body, delay, +r.headers.get('Retry-After'));
+        }
+      }).catch(function () {
+        retry(key, body, delay);
+      });
     }
 
     function load() {

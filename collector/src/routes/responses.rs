@@ -26,6 +26,8 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .allow_origin(AllowOrigin::mirror_request())
         .allow_methods([Method::POST])
         .allow_headers([header::CONTENT_TYPE])
+        // The widget's loader reads Retry-After to pace its retries.
+        .expose_headers([header::RETRY_AFTER])
         .max_age(Duration::from_secs(24 * 3600));
     OpenApiRouter::new()
         .routes(routes!(submit))
