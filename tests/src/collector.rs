@@ -15,7 +15,10 @@ pub struct TestCollector {
     /// Its SQLite file.
     pub database: PathBuf,
     _dir: tempfile::TempDir,
-    running: Option<(oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>)>,
+    running: Option<(
+        oneshot::Sender<()>,
+        tokio::task::JoinHandle<std::io::Result<()>>,
+    )>,
 }
 
 impl TestCollector {

@@ -257,10 +257,20 @@ async fn an_answer_given_while_the_collector_is_down_arrives_once_it_is_back() -
 
     // The collector goes down once the survey is on screen; the shopper answers anyway.
     collector.stop().await?;
-    answer_checkout_survey(&browser, Pointer::Mouse, 2, 4, "Answered while you were down").await?;
+    answer_checkout_survey(
+        &browser,
+        Pointer::Mouse,
+        2,
+        4,
+        "Answered while you were down",
+    )
+    .await?;
     let db = collector.database().await?;
     assert!(stored_for_order(&db, "OFFLINE-1").await.is_none());
-    assert!(queued_responses(&browser).await? >= 1, "the answers wait in the page's queue");
+    assert!(
+        queued_responses(&browser).await? >= 1,
+        "the answers wait in the page's queue"
+    );
 
     // Back up: the page's own retries deliver the whole response, once, with no reload.
     collector.start_again().await?;
