@@ -282,3 +282,74 @@ async fn an_answer_given_while_the_collector_is_down_arrives_once_it_is_back() -
     .await?;
     browser.close().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_store_can_show_a_survey_set_its_language_and_listen_to_it() -> anyhow::Result<()> {
+    let collector = TestCollector::start().await?;
+    let browser = Browser::start().await?;
+    // A page that marks no stage: the store's own script asks for a survey.
+    browser
+        .client
+        .goto(&collector.url("/demo/product.html"))
+        .await?;
+    browser
+        .client
+        .execute(
+            "window.__events = []; window.__errors = 0;
+             window.addEventListener('error', () => window.__errors++);
+             cx('on', 'show', d => __events.push(['show', d.stage]));
+             cx('on', 'answer', d => __events.push(['answer', d.question, d.value]));
+             cx('on', 'answer', () => { throw new Error('a broken listener of the store'); });
+             cx('on', 'dismiss', d => __events.push(['dismiss', d.stage]));
+             cx('locale', 'pl');
+             cx('show', 'delivery', { order: 'API-1' });",
+            vec![],
+        )
+        .await?;
+    let survey = browser.survey().await?;
+    browser.wait_for_question(&survey, "polecisz").await?;
+    let options = survey.find_all(Locator::Css(selectors::OPTION)).await?;
+    assert_eq!(options.len(), 11, "NPS is a 0-10 scale");
+    options[3].click().await?;
+    browser.wait_for_question(&survey, "powód").await?;
+    // Escape dismisses (focus followed the survey to the follow-up question).
+    browser.press(&[Key::Escape.into()]).await?;
+    wait::until("the survey to close", || async {
+        survey
+            .find(Locator::Css(selectors::QUESTION_TITLE))
+            .await
+            .is_err()
+            .then_some(())
+    })
+    .await?;
+
+    let events = browser
+        .client
+        .execute("return [window.__events, window.__errors];", vec![])
+        .await?;
+    assert_eq!(
+        events[0],
+        serde_json::json!([
+            ["show", "delivery"],
+            ["answer", "nps", 3],
+            ["dismiss", "delivery"]
+        ])
+    );
+    assert_eq!(events[1], 0, "nothing was thrown into the page");
+
+    let db = collector.database().await?;
+    let stored = wait::until("the partial response of order API-1", || async {
+        let row = sqlx::query("SELECT r.locale, r.completed, a.score FROM responses r JOIN answers a ON a.response_id = r.id WHERE r.order_ref = 'API-1'")
+            .fetch_optional(&db)
+            .await
+            .ok()??;
+        Some((row.get::<String, _>("locale"), row.get::<i64, _>("completed"), row.get::<i64, _>("score")))
+    })
+    .await?;
+    assert_eq!(
+        stored,
+        ("pl".to_owned(), 0, 3),
+        "a dismissed survey keeps its score"
+    );
+    browser.close().await
+}

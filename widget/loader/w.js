@@ -15,7 +15,9 @@
     var queue = (w.cx && w.cx.q) || [];
     var PREFIX = 'cx:r:';
     var store = {};
+    var listeners = {};
     var widget;
+    var locale;
 
     try {
       store = w.localStorage;
@@ -78,11 +80,25 @@
       }));
     }
 
+    // The store's own listeners: cx('on', 'show' | 'answer' | 'dismiss', fn). One that throws must
+    // not stop the others, nor reach the widget.
+    function emit(name, detail) {
+      (listeners[name] || []).forEach(function (fn) {
+        try {
+          fn(detail);
+        } catch (e) {}
+      });
+    }
+
     function run(name, a, b) {
-      if (name == 'stage') {
+      if (name == 'stage' || name == 'show') {
         load().then(function (m) {
-          m[0].show(base, site, m[1], a, b || {}, deliver);
+          m[0].show(base, site, m[1], a, b || {}, locale, deliver, emit);
         }).catch(function () {});
+      } else if (name == 'locale') {
+        locale = a;
+      } else if (name == 'on') {
+        (listeners[a] = listeners[a] || []).push(b);
       }
     }
 

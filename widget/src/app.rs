@@ -27,6 +27,35 @@ pub struct SurveyProps {
     pub response_id: String,
     /// The loader's `deliver(key, body)`: queues the response's JSON and sends it.
     pub deliver: js_sys::Function,
+    /// The loader's `emit(name, detail)`: tells the store's `cx('on', ...)` listeners.
+    pub emit: js_sys::Function,
+}
+
+/// What the store's listeners are told.
+#[derive(Serialize)]
+struct Event<'a> {
+    stage: &'a str,
+    response: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    question: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a survey::AnswerValue>,
+}
+
+/// Calls the loader's `emit(name, detail)`.
+fn emit(props: &SurveyProps, name: &str, question: Option<&survey::Answer>) {
+    let event = Event {
+        stage: props.question_set.stage.as_str(),
+        response: &props.response_id,
+        question: question.map(|a| a.question.as_str()),
+        value: question.map(|a| &a.value),
+    };
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    if let Ok(detail) = event.serialize(&serializer) {
+        let _ = props
+            .emit
+            .call2(&JsValue::NULL, &JsValue::from_str(name), &detail);
+    }
 }
 
 impl PartialEq for SurveyProps {
@@ -43,6 +72,11 @@ pub fn Survey(props: &SurveyProps) -> Html {
         move || SurveyState::new(set)
     });
 
+    use_effect_with((), {
+        let props = props.clone();
+        move |()| emit(&props, "show", None)
+    });
+
     // Every answer goes out at once (the whole response so far, under the same id), so a score is
     // kept even if the shopper never writes the comment.
     use_effect_with(state.revision, {
@@ -51,6 +85,9 @@ pub fn Survey(props: &SurveyProps) -> Html {
         move |revision| {
             if *revision > 0 {
                 deliver(&props, &state);
+                if let Some(answer) = state.answers.last().filter(|_| state.just_answered) {
+                    emit(&props, "answer", Some(answer));
+                }
             }
         }
     });
@@ -58,7 +95,14 @@ pub fn Survey(props: &SurveyProps) -> Html {
     let texts = props.locale.texts;
     let onclose = {
         let state = state.clone();
-        Callback::from(move |()| state.dispatch(Action::Close))
+        let props = props.clone();
+        Callback::from(move |()| {
+            // Closing before the end is a dismissal; closing the thank-you is not.
+            if !state.completed() {
+                emit(&props, "dismiss", None);
+            }
+            state.dispatch(Action::Close);
+        })
     };
     match state.step {
         Step::Closed => html! {},

@@ -19,8 +19,14 @@ use wasm_bindgen::prelude::*;
 
 /// Shows the survey of `stage` from `config` (the site's public config) and returns whether it did.
 ///
-/// `context` is what the store passed with the stage (`{order: '1042'}`); `deliver(key, body)` is
-/// the loader's function that queues a response's JSON under `key` and sends it to `collector`.
+/// `context` is what the store passed with the stage (`{order: '1042'}`); `locale` is the store's
+/// `cx('locale', ...)`, if any; `deliver(key, body)` is the loader's function that queues a
+/// response's JSON under `key` and sends it to `collector`; `emit(name, detail)` tells the store's
+/// `cx('on', ...)` listeners.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the loader's one call into the widget"
+)]
 #[wasm_bindgen]
 pub fn show(
     collector: String,
@@ -28,7 +34,9 @@ pub fn show(
     config: JsValue,
     stage: String,
     context: JsValue,
+    locale: Option<String>,
     deliver: js_sys::Function,
+    emit: js_sys::Function,
 ) -> bool {
     let Ok(stage) = stage.parse::<Stage>() else {
         return false;
@@ -42,7 +50,7 @@ pub fn show(
     let Some(response_id) = response_id::new_response_id() else {
         return false;
     };
-    let locale = i18n::choose_locale(config.locale.as_deref());
+    let locale = i18n::choose_locale(locale.as_deref().or(config.locale.as_deref()));
     let props = app::SurveyProps {
         response_id,
         collector,
@@ -51,6 +59,7 @@ pub fn show(
         locale,
         context: context_entries(&context),
         deliver,
+        emit,
     };
     mount::mount_once(props)
 }

@@ -29,6 +29,8 @@ pub struct SurveyState {
     pub moved: bool,
     /// Bumped whenever there is something new to deliver.
     pub revision: u32,
+    /// Whether the latest change was an answer (a skip that completes the survey is not).
+    pub just_answered: bool,
 }
 
 /// What the shopper did.
@@ -52,6 +54,7 @@ impl SurveyState {
             step,
             moved: false,
             revision: 0,
+            just_answered: false,
         }
     }
 
@@ -66,6 +69,7 @@ impl SurveyState {
         let Step::Question(current) = self.step else {
             return next;
         };
+        next.just_answered = matches!(action, Action::Answer(_));
         match action {
             Action::Close => {
                 next.step = Step::Closed;
@@ -137,6 +141,7 @@ mod tests {
         let s = s.apply(Action::Skip);
         assert!(s.completed());
         assert_eq!(s.revision, before + 1);
+        assert!(!s.just_answered, "a skip is not an answer to announce");
     }
 
     #[test]
