@@ -4,7 +4,8 @@
 #   - the wasm32-unknown-unknown Rust target, rustfmt and clippy;
 #   - wasm-opt (npm binaryen@132: Debian's binaryen 108 cannot read what current rustc emits) and
 #     terser, both pinned in widget/tools/package-lock.json;
-#   - with --browser: Debian's Chromium and ChromeDriver, for the end-to-end tests.
+#   - with --browser: Debian's Chromium and ChromeDriver, and axe-core (npm, pinned in
+#     tests/package-lock.json), for the end-to-end tests.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
@@ -46,5 +47,13 @@ fi
 if [ "${1:-}" = "--browser" ]; then
     if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
         apt_install chromium chromium-driver
+    fi
+    # axe-core, the accessibility engine the browser tests inject into pages.
+    e2e="$root/tests"
+    stamp="$e2e/node_modules/.installed-lock"
+    if [ ! -f "$e2e/node_modules/axe-core/axe.min.js" ] || ! cmp -s "$e2e/package-lock.json" "$stamp"; then
+        say "installing axe-core into tests (npm ci)"
+        (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error)
+        cp "$e2e/package-lock.json" "$stamp"
     fi
 fi

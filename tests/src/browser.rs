@@ -194,6 +194,34 @@ impl Browser {
         Ok(value.as_str().map(str::to_owned))
     }
 
+    /// The WCAG 2.x A and AA violations axe-core finds in the widget (its host and shadow root), as
+    /// `{id, impact, help, nodes}` objects; empty when there are none.
+    pub async fn accessibility_violations(&self) -> anyhow::Result<Vec<serde_json::Value>> {
+        let axe_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("node_modules/axe-core/axe.min.js");
+        let axe = std::fs::read_to_string(&axe_path).with_context(|| {
+            format!(
+                "reading {} (install it with `collector/scripts/install-tools.sh --browser`)",
+                axe_path.display()
+            )
+        })?;
+        self.client.execute(&axe, vec![]).await?;
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+                 axe.run(document.querySelector(arguments[0]), { runOnly: { type: 'tag', values: tags } })
+                    .then(r => done(r.violations.map(v => ({
+                        id: v.id, impact: v.impact, help: v.help,
+                        nodes: v.nodes.map(n => n.html) }))))
+                    .catch(e => done([{ id: 'axe-failed', help: String(e) }]));",
+                vec![json!(selectors::HOST)],
+            )
+            .await?;
+        Ok(result.as_array().cloned().unwrap_or_default())
+    }
+
     /// Ends the session (the driver process is killed when dropped).
     pub async fn close(self) -> anyhow::Result<()> {
         self.client.close().await?;

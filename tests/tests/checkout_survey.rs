@@ -353,3 +353,40 @@ async fn the_store_can_show_a_survey_set_its_language_and_listen_to_it() -> anyh
     );
     browser.close().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axe_core_finds_no_accessibility_violation_at_any_step() -> anyhow::Result<()> {
+    let collector = TestCollector::start().await?;
+    let browser = Browser::start().await?;
+    browser
+        .client
+        .goto(&collector.url("/demo/order-confirmation.html?order=AXE-1"))
+        .await?;
+    let survey = browser.survey().await?;
+    let mut steps = Vec::new();
+    browser.wait_for_question(&survey, "How satisfied").await?;
+    steps.push(("CSAT", browser.accessibility_violations().await?));
+    survey.find_all(Locator::Css(selectors::OPTION)).await?[1]
+        .click()
+        .await?;
+    browser.wait_for_question(&survey, "How easy").await?;
+    steps.push(("CES", browser.accessibility_violations().await?));
+    survey.find_all(Locator::Css(selectors::OPTION)).await?[1]
+        .click()
+        .await?;
+    browser.wait_for_question(&survey, "done better").await?;
+    steps.push(("comment", browser.accessibility_violations().await?));
+    let text_box = browser.wait_for(&survey, selectors::TEXT_BOX).await?;
+    text_box.send_keys("Fine").await?;
+    survey
+        .find(Locator::Css(selectors::PRIMARY))
+        .await?
+        .click()
+        .await?;
+    browser.wait_for(&survey, selectors::THANK_YOU).await?;
+    steps.push(("thank-you", browser.accessibility_violations().await?));
+    for (step, violations) in &steps {
+        assert!(violations.is_empty(), "{step}: {violations:#?}");
+    }
+    browser.close().await
+}
