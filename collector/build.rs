@@ -165,6 +165,22 @@ fn compile_widget(root: &Path, out: &Path) -> Result<PathBuf, String> {
     ] {
         command.env_remove(var);
     }
+    // Remap the machine's paths out of the wasm (panic locations name source files), so the same
+    // sources build the same bytes anywhere, and so the same content-hashed asset names: collectors
+    // built on different machines behind one load balancer serve each other's widget files.
+    let cargo_home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|_| std::env::var("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_default();
+    let remaps = [
+        (cargo_home.join("registry/src"), "/cargo"),
+        (root.to_path_buf(), "/cx"),
+    ];
+    let flags: Vec<String> = remaps
+        .iter()
+        .map(|(from, to)| format!("--remap-path-prefix={}={to}", from.display()))
+        .collect();
+    command.env("CARGO_ENCODED_RUSTFLAGS", flags.join("\x1f"));
     let status = command
         .status()
         .map_err(|e| format!("running cargo for the widget: {e}"))?;
