@@ -19,6 +19,7 @@ on_both_engines!(
     erasing_an_order_or_a_customer_deletes_their_answers_only,
     question_sets_round_trip_through_a_file,
     webhooks_deliver_signed_retried_and_logged,
+    a_site_theme_is_checked_and_reaches_the_widget_config,
 );
 
 fn site(key: &str, origins: &[&str]) -> Value {
@@ -919,5 +920,66 @@ async fn webhooks_deliver_signed_retried_and_logged(engine: Engine) {
     assert_eq!(
         app.admin(Method::DELETE, &path, Some(&token), None).await.0,
         StatusCode::NOT_FOUND
+    );
+}
+
+async fn a_site_theme_is_checked_and_reaches_the_widget_config(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let token = app.token(TokenScope::Site("demo".into())).await;
+    let config: Value = app
+        .get("/v1/sites/demo/config")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        config["theme"],
+        json!({ "brand": "#1d5d8f", "radius": 12, "font": "inherit", "mode": "light" })
+    );
+
+    let theme =
+        json!({ "theme": { "brand": "#ff6600", "radius": 4, "font": "system", "mode": "auto" } });
+    let (status, site) = app
+        .admin(Method::PATCH, "/sites/demo", Some(&token), Some(&theme))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{site}");
+    assert_eq!(site["theme"]["mode"], "auto");
+    let config: Value = app
+        .get("/v1/sites/demo/config")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(config["theme"], theme["theme"]);
+
+    for (bad, field) in [
+        (json!({ "theme": { "brand": "orange" } }), "theme.brand"),
+        (json!({ "theme": { "radius": 99 } }), "theme.radius"),
+    ] {
+        let (status, body) = app
+            .admin(Method::PATCH, "/sites/demo", Some(&token), Some(&bad))
+            .await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_site")),
+            "{bad}"
+        );
+        assert!(
+            body["message"].as_str().unwrap_or_default().contains(field),
+            "{body}"
+        );
+    }
+    let (status, body) = app
+        .admin(
+            Method::PATCH,
+            "/sites/demo",
+            Some(&token),
+            Some(&json!({ "theme": { "mode": "sepia" } })),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_json")),
+        "{body}"
     );
 }

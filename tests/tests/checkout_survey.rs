@@ -390,3 +390,79 @@ async fn axe_core_finds_no_accessibility_violation_at_any_step() -> anyhow::Resu
     }
     browser.close().await
 }
+
+/// The computed style of the survey card and its primary button, and the page's font.
+async fn survey_styles(browser: &Browser) -> anyhow::Result<serde_json::Value> {
+    Ok(browser
+        .client
+        .execute(
+            "const root = document.querySelector('cx-survey').shadowRoot;
+             const card = getComputedStyle(root.querySelector('.cx-card'));
+             const button = getComputedStyle(root.querySelector('button.cx-primary'));
+             return { background: card.backgroundColor, radius: card.borderTopLeftRadius,
+                      font: card.fontFamily, page_font: getComputedStyle(document.body).fontFamily,
+                      button: button.backgroundColor, button_text: button.color };",
+            vec![],
+        )
+        .await?)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_site_theme_styles_the_survey_and_dark_mode_stays_accessible() -> anyhow::Result<()> {
+    let collector = TestCollector::start().await?;
+    let page = collector.url("/demo/order-confirmation.html?order=THEME-1");
+
+    // The default theme: light, the store's own font.
+    let browser = Browser::start().await?;
+    browser.client.goto(&page).await?;
+    browser.survey().await?;
+    let styles = survey_styles(&browser).await?;
+    assert_eq!(styles["background"], "rgb(255, 255, 255)");
+    assert_eq!(
+        styles["font"], styles["page_font"],
+        "the store's font is inherited"
+    );
+    assert!(
+        styles["font"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Georgia")
+    );
+    browser.close().await?;
+
+    // The marketer picks an orange brand, square corners, the system font and dark mode.
+    let store =
+        collector::store::Store::connect(&format!("sqlite://{}", collector.database.display()))
+            .await?;
+    let mut site = store.site("demo").await?;
+    site.theme = survey::Theme {
+        brand: "#ff6600".into(),
+        radius: 4,
+        font: survey::theme::Font::System,
+        mode: survey::theme::Mode::Dark,
+    };
+    store.update_site(&site).await?;
+
+    // A new visitor (the config is cacheable for a minute) sees it.
+    let browser = Browser::start().await?;
+    browser.client.goto(&page).await?;
+    browser.survey().await?;
+    let styles = survey_styles(&browser).await?;
+    assert_eq!(styles["background"], "rgb(30, 34, 39)", "{styles}");
+    assert_eq!(styles["radius"], "4px");
+    assert!(
+        !styles["font"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Georgia"),
+        "{styles}"
+    );
+    assert_eq!(styles["button"], "rgb(255, 102, 0)");
+    assert_eq!(
+        styles["button_text"], "rgb(0, 0, 0)",
+        "black reads better on orange"
+    );
+    let violations = browser.accessibility_violations().await?;
+    assert!(violations.is_empty(), "dark mode: {violations:#?}");
+    browser.close().await
+}

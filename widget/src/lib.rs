@@ -61,7 +61,7 @@ pub fn show(
         deliver,
         emit,
     };
-    mount::mount_once(props)
+    mount::mount_once(props, &config.theme)
 }
 
 /// The store's context object as string entries; numbers are kept, anything else is dropped.

@@ -2,8 +2,10 @@
 
 use crate::app::{Survey, SurveyProps};
 use std::cell::Cell;
+use survey::Theme;
+use survey::theme::{Font, Mode};
 use wasm_bindgen::JsCast;
-use web_sys::{ShadowRootInit, ShadowRootMode};
+use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
 /// The widget's stylesheet, scoped by the shadow root.
 const STYLES: &str = include_str!("styles.css");
@@ -15,19 +17,21 @@ thread_local! {
 }
 
 /// Mounts the survey unless one was already shown on this page; returns whether it mounted.
-pub fn mount_once(props: SurveyProps) -> bool {
+pub fn mount_once(props: SurveyProps, theme: &Theme) -> bool {
     if SHOWN.with(Cell::get) {
         return false;
     }
-    let mounted = mount(props).is_some();
+    let mounted = mount(props, theme).is_some();
     SHOWN.with(|shown| shown.set(mounted));
     mounted
 }
 
-fn mount(props: SurveyProps) -> Option<()> {
-    let document = web_sys::window()?.document()?;
+fn mount(props: SurveyProps, theme: &Theme) -> Option<()> {
+    let window = web_sys::window()?;
+    let document = window.document()?;
     let body = document.body()?;
-    let host = document.create_element(HOST_TAG).ok()?;
+    let host: HtmlElement = document.create_element(HOST_TAG).ok()?.dyn_into().ok()?;
+    apply_theme(&window, &body, &host, theme);
     let shadow = host
         .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
         .ok()?;
@@ -39,4 +43,27 @@ fn mount(props: SurveyProps) -> Option<()> {
     body.append_child(&host).ok()?;
     yew::Renderer::<Survey>::with_root_and_props(root.unchecked_into(), props).render();
     Some(())
+}
+
+/// Sets the theme as custom properties on the host, which the shadow root's stylesheet reads. The
+/// `all: initial` that shields the widget from the page also cuts off the page's font, so
+/// "inherit" copies the page's computed font family.
+fn apply_theme(window: &web_sys::Window, body: &HtmlElement, host: &HtmlElement, theme: &Theme) {
+    let style = host.style();
+    let _ = style.set_property("--cx-brand", &theme.brand);
+    let _ = style.set_property("--cx-on-brand", theme.on_brand());
+    let _ = style.set_property("--cx-radius", &format!("{}px", theme.radius));
+    if theme.font == Font::Inherit
+        && let Ok(Some(page)) = window.get_computed_style(body)
+        && let Ok(family) = page.get_property_value("font-family")
+        && !family.is_empty()
+    {
+        let _ = style.set_property("--cx-font", &family);
+    }
+    let mode = match theme.mode {
+        Mode::Light => "light",
+        Mode::Dark => "dark",
+        Mode::Auto => "auto",
+    };
+    let _ = host.set_attribute("data-mode", mode);
 }

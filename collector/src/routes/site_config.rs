@@ -52,6 +52,7 @@ async fn site_config(
         site: site.key,
         locale: None,
         stages,
+        theme: site.theme,
     };
     let body = serde_json::to_vec(&config).map_err(|e| ApiError::Internal(e.into()))?;
     let digest = Sha256::digest(&body);

@@ -90,6 +90,7 @@ pub(super) struct SiteRow {
     pub allowed_origins: String,
     pub time_zone: String,
     pub retention_days: Option<i64>,
+    pub theme: String,
 }
 
 impl SiteRow {
@@ -100,6 +101,7 @@ impl SiteRow {
             allowed_origins: from_json(&self.allowed_origins)?,
             time_zone: self.time_zone,
             retention_days: self.retention_days,
+            theme: from_json(&self.theme)?,
         })
     }
 }

@@ -85,11 +85,14 @@ pub struct Site {
     pub time_zone: String,
     /// Answers are deleted this many days after they arrive; `None` keeps them.
     pub retention_days: Option<i64>,
+    /// How the survey looks on the site.
+    pub theme: survey::Theme,
 }
 
 impl Site {
     /// Checks a site definition; the error names the field and what is allowed.
     pub fn check(&self) -> Result<(), String> {
+        self.theme.check()?;
         if self.key.len() > 64 || !survey::validation::is_token(&self.key) {
             return Err("key must be 1 to 64 characters of A-Z, a-z, 0-9, '-' or '_'".into());
         }
@@ -474,6 +477,7 @@ impl Store {
             allowed_origins: vec!["http://localhost:*".into(), "http://127.0.0.1:*".into()],
             time_zone: "UTC".into(),
             retention_days: None,
+            theme: survey::Theme::default(),
         };
         let sets: Vec<QuestionSet> = Stage::ALL
             .into_iter()
@@ -733,6 +737,7 @@ mod tests {
             allowed_origins: origins.iter().map(|o| (*o).to_owned()).collect(),
             time_zone: "UTC".into(),
             retention_days: None,
+            theme: survey::Theme::default(),
         }
     }
 

@@ -47,7 +47,7 @@ macro_rules! queries {
         }
 
         pub(super) async fn site(&self, key: &str) -> Result<Site, StoreError> {
-            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins, time_zone, retention_days FROM sites WHERE key = $1")
+            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins, time_zone, retention_days, theme FROM sites WHERE key = $1")
                 .bind(key)
                 .fetch_optional(&self.pool)
                 .await?
@@ -56,7 +56,7 @@ macro_rules! queries {
         }
 
         pub(super) async fn sites(&self) -> Result<Vec<Site>, StoreError> {
-            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins, time_zone, retention_days FROM sites ORDER BY key")
+            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins, time_zone, retention_days, theme FROM sites ORDER BY key")
                 .fetch_all(&self.pool)
                 .await?
                 .into_iter()
@@ -66,8 +66,9 @@ macro_rules! queries {
 
         pub(super) async fn create_site(&self, site: &Site) -> Result<(), StoreError> {
             let inserted = sqlx::query(
-                "INSERT INTO sites (key, name, allowed_origins, time_zone, retention_days, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)
+                "INSERT INTO sites (key, name, allowed_origins, time_zone, retention_days, theme,
+                                    created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
                  ON CONFLICT (key) DO NOTHING",
             )
             .bind(&site.key)
@@ -75,6 +76,7 @@ macro_rules! queries {
             .bind(to_json(&site.allowed_origins)?)
             .bind(&site.time_zone)
             .bind(site.retention_days)
+            .bind(to_json(&site.theme)?)
             .bind(now_ms())
             .execute(&self.pool)
             .await?
@@ -87,7 +89,8 @@ macro_rules! queries {
 
         pub(super) async fn update_site(&self, site: &Site) -> Result<(), StoreError> {
             let updated = sqlx::query(
-                "UPDATE sites SET name = $1, allowed_origins = $2, time_zone = $3, retention_days = $4
+                "UPDATE sites SET name = $1, allowed_origins = $2, time_zone = $3, retention_days = $4,
+                        theme = $6
                  WHERE key = $5",
             )
                 .bind(&site.name)
@@ -95,6 +98,7 @@ macro_rules! queries {
                 .bind(&site.time_zone)
                 .bind(site.retention_days)
                 .bind(&site.key)
+                .bind(to_json(&site.theme)?)
                 .execute(&self.pool)
                 .await?
                 .rows_affected();

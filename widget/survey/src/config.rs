@@ -1,6 +1,6 @@
 //! The public per-site configuration the widget reads from `GET /v1/sites/{site}/config`.
 
-use crate::{QuestionSet, Stage};
+use crate::{QuestionSet, Stage, Theme};
 use serde::{Deserialize, Serialize};
 
 /// What the widget needs to know about a site.
@@ -14,6 +14,9 @@ pub struct SiteConfig {
     pub locale: Option<String>,
     /// The published question set of each stage that has one.
     pub stages: Vec<StageConfig>,
+    /// How the survey looks.
+    #[serde(default)]
+    pub theme: Theme,
 }
 
 /// One stage's survey.

@@ -15,6 +15,7 @@ pub mod question_set;
 pub mod response;
 pub mod score;
 pub mod stage;
+pub mod theme;
 pub mod validation;
 
 pub use condition::Condition;
@@ -24,4 +25,5 @@ pub use question::{ChoiceOption, CsatStyle, Question, QuestionKind};
 pub use question_set::QuestionSet;
 pub use response::{Answer, AnswerValue, Response};
 pub use stage::Stage;
+pub use theme::Theme;
 pub use validation::ValidationError;

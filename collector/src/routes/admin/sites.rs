@@ -26,6 +26,7 @@ struct SiteView {
     allowed_origins: Vec<String>,
     time_zone: String,
     retention_days: Option<i64>,
+    theme: survey::Theme,
 }
 
 impl From<Site> for SiteView {
@@ -36,6 +37,7 @@ impl From<Site> for SiteView {
             allowed_origins: site.allowed_origins,
             time_zone: site.time_zone,
             retention_days: site.retention_days,
+            theme: site.theme,
         }
     }
 }
@@ -51,6 +53,8 @@ struct NewSite {
     time_zone: String,
     #[serde(default)]
     retention_days: Option<i64>,
+    #[serde(default)]
+    theme: survey::Theme,
 }
 
 fn utc() -> String {
@@ -67,6 +71,7 @@ struct SiteChanges {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<i64>)]
     retention_days: Option<Option<i64>>,
+    theme: Option<survey::Theme>,
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from one not sent (`None`).
@@ -109,6 +114,7 @@ async fn create(
         allowed_origins: new.allowed_origins,
         time_zone: new.time_zone,
         retention_days: new.retention_days,
+        theme: new.theme,
     };
     site.check().map_err(ApiError::InvalidSite)?;
     state.store.create_site(&site).await?;
@@ -150,6 +156,9 @@ async fn update(
     }
     if let Some(retention_days) = changes.retention_days {
         site.retention_days = retention_days;
+    }
+    if let Some(theme) = changes.theme {
+        site.theme = theme;
     }
     site.check().map_err(ApiError::InvalidSite)?;
     state.store.update_site(&site).await?;
