@@ -969,6 +969,20 @@ async fn a_site_theme_is_checked_and_reaches_the_widget_config(engine: Engine) {
             "{body}"
         );
     }
+    assert_eq!(config["respect_privacy_signals"], false);
+    let respect = json!({ "respect_privacy_signals": true });
+    let (status, _) = app
+        .admin(Method::PATCH, "/sites/demo", Some(&token), Some(&respect))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let config: Value = app
+        .get("/v1/sites/demo/config")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(config["respect_privacy_signals"], true);
+    assert_eq!(config["theme"]["mode"], "auto", "other settings unchanged");
     let (status, body) = app
         .admin(
             Method::PATCH,

@@ -466,3 +466,82 @@ async fn the_site_theme_styles_the_survey_and_dark_mode_stays_accessible() -> an
     assert!(violations.is_empty(), "dark mode: {violations:#?}");
     browser.close().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_site_that_respects_privacy_signals_asks_no_one_who_sends_them() -> anyhow::Result<()> {
+    let collector = TestCollector::start().await?;
+    let store =
+        collector::store::Store::connect(&format!("sqlite://{}", collector.database.display()))
+            .await?;
+    let mut site = store.site("demo").await?;
+    site.respect_privacy_signals = true;
+    store.update_site(&site).await?;
+
+    let browser = Browser::start().await?;
+    browser
+        .client
+        .goto(&collector.url("/demo/product.html"))
+        .await?;
+    // This browser sends Global Privacy Control (Chromium has no setting for it; Brave and
+    // Firefox do).
+    browser
+        .client
+        .execute(
+            "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl',
+                 { get: () => window.__gpc, configurable: true });
+             window.__gpc = true; window.__skips = [];
+             cx('on', 'skip', d => __skips.push(d));
+             cx('show', 'checkout', { order: 'GPC-1' });",
+            vec![],
+        )
+        .await?;
+    let skips = wait::until("the survey to be skipped", || async {
+        let skips = browser
+            .client
+            .execute("return window.__skips;", vec![])
+            .await
+            .ok()?;
+        (skips.as_array()?.len() == 1).then_some(skips)
+    })
+    .await?;
+    assert_eq!(
+        skips[0],
+        serde_json::json!({ "stage": "checkout", "reason": "privacy_signal" })
+    );
+    assert!(
+        browser
+            .client
+            .find(Locator::Css(selectors::HOST))
+            .await
+            .is_err(),
+        "nothing shown"
+    );
+
+    // Without the signal the same call shows the survey; a second one on the page is skipped.
+    browser
+        .client
+        .execute(
+            "window.__gpc = false; cx('show', 'checkout', { order: 'GPC-2' });",
+            vec![],
+        )
+        .await?;
+    browser.survey().await?;
+    browser
+        .client
+        .execute("cx('show', 'delivery', {});", vec![])
+        .await?;
+    let skips = wait::until("the second survey to be skipped", || async {
+        let skips = browser
+            .client
+            .execute("return window.__skips;", vec![])
+            .await
+            .ok()?;
+        (skips.as_array()?.len() == 2).then_some(skips)
+    })
+    .await?;
+    assert_eq!(
+        skips[1],
+        serde_json::json!({ "stage": "delivery", "reason": "one_per_page" })
+    );
+    browser.close().await
+}

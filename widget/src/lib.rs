@@ -10,6 +10,7 @@ pub mod app;
 pub mod components;
 pub mod i18n;
 pub mod mount;
+pub mod privacy;
 pub mod response_id;
 pub mod state;
 
@@ -38,17 +39,26 @@ pub fn show(
     deliver: js_sys::Function,
     emit: js_sys::Function,
 ) -> bool {
-    let Ok(stage) = stage.parse::<Stage>() else {
-        return false;
+    // Every way of showing nothing is announced to the store's `cx('on', 'skip', fn)` listeners,
+    // so "why did it not show?" has an answer.
+    let skip = |reason: &str| {
+        emit_skip(&emit, &stage, reason);
+        false
+    };
+    let Ok(stage_name) = stage.parse::<Stage>() else {
+        return skip("unknown_stage");
     };
     let Ok(config) = serde_wasm_bindgen::from_value::<SiteConfig>(config) else {
-        return false;
+        return skip("unreadable_config");
     };
-    let Some(question_set) = config.question_set(stage).cloned() else {
-        return false;
+    let Some(question_set) = config.question_set(stage_name).cloned() else {
+        return skip("no_question_set");
     };
+    if config.respect_privacy_signals && privacy::browser_sends_signal() {
+        return skip("privacy_signal");
+    }
     let Some(response_id) = response_id::new_response_id() else {
-        return false;
+        return skip("no_randomness");
     };
     let locale = i18n::choose_locale(locale.as_deref().or(config.locale.as_deref()));
     let props = app::SurveyProps {
@@ -59,9 +69,20 @@ pub fn show(
         locale,
         context: context_entries(&context),
         deliver,
-        emit,
+        emit: emit.clone(),
     };
-    mount::mount_once(props, &config.theme)
+    match mount::mount_once(props, &config.theme) {
+        Ok(()) => true,
+        Err(reason) => skip(reason),
+    }
+}
+
+/// Tells the store's listeners that no survey was shown, and why.
+fn emit_skip(emit: &js_sys::Function, stage: &str, reason: &str) {
+    let detail = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&detail, &"stage".into(), &stage.into());
+    let _ = js_sys::Reflect::set(&detail, &"reason".into(), &reason.into());
+    let _ = emit.call2(&JsValue::NULL, &"skip".into(), &detail);
 }
 
 /// The store's context object as string entries; numbers are kept, anything else is dropped.

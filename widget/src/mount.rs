@@ -16,14 +16,14 @@ thread_local! {
     static SHOWN: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Mounts the survey unless one was already shown on this page; returns whether it mounted.
-pub fn mount_once(props: SurveyProps, theme: &Theme) -> bool {
+/// Mounts the survey unless one was already shown on this page; the error says why it did not.
+pub fn mount_once(props: SurveyProps, theme: &Theme) -> Result<(), &'static str> {
     if SHOWN.with(Cell::get) {
-        return false;
+        return Err("one_per_page");
     }
-    let mounted = mount(props, theme).is_some();
-    SHOWN.with(|shown| shown.set(mounted));
-    mounted
+    mount(props, theme).ok_or("mount_failed")?;
+    SHOWN.with(|shown| shown.set(true));
+    Ok(())
 }
 
 fn mount(props: SurveyProps, theme: &Theme) -> Option<()> {

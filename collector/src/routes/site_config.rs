@@ -53,6 +53,7 @@ async fn site_config(
         locale: None,
         stages,
         theme: site.theme,
+        respect_privacy_signals: site.respect_privacy_signals,
     };
     let body = serde_json::to_vec(&config).map_err(|e| ApiError::Internal(e.into()))?;
     let digest = Sha256::digest(&body);

@@ -91,6 +91,7 @@ pub(super) struct SiteRow {
     pub time_zone: String,
     pub retention_days: Option<i64>,
     pub theme: String,
+    pub respect_privacy_signals: bool,
 }
 
 impl SiteRow {
@@ -102,6 +103,7 @@ impl SiteRow {
             time_zone: self.time_zone,
             retention_days: self.retention_days,
             theme: from_json(&self.theme)?,
+            respect_privacy_signals: self.respect_privacy_signals,
         })
     }
 }

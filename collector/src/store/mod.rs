@@ -87,6 +87,8 @@ pub struct Site {
     pub retention_days: Option<i64>,
     /// How the survey looks on the site.
     pub theme: survey::Theme,
+    /// Show nothing to shoppers whose browser sends Global Privacy Control or Do Not Track.
+    pub respect_privacy_signals: bool,
 }
 
 impl Site {
@@ -478,6 +480,7 @@ impl Store {
             time_zone: "UTC".into(),
             retention_days: None,
             theme: survey::Theme::default(),
+            respect_privacy_signals: false,
         };
         let sets: Vec<QuestionSet> = Stage::ALL
             .into_iter()
@@ -738,6 +741,7 @@ mod tests {
             time_zone: "UTC".into(),
             retention_days: None,
             theme: survey::Theme::default(),
+            respect_privacy_signals: false,
         }
     }
 

@@ -47,7 +47,8 @@ macro_rules! queries {
         }
 
         pub(super) async fn site(&self, key: &str) -> Result<Site, StoreError> {
-            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins, time_zone, retention_days, theme FROM sites WHERE key = $1")
+            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins, time_zone, retention_days, theme, respect_privacy_signals
+                 FROM sites WHERE key = $1")
                 .bind(key)
                 .fetch_optional(&self.pool)
                 .await?
@@ -56,7 +57,8 @@ macro_rules! queries {
         }
 
         pub(super) async fn sites(&self) -> Result<Vec<Site>, StoreError> {
-            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins, time_zone, retention_days, theme FROM sites ORDER BY key")
+            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins, time_zone, retention_days, theme, respect_privacy_signals
+                 FROM sites ORDER BY key")
                 .fetch_all(&self.pool)
                 .await?
                 .into_iter()
@@ -67,8 +69,8 @@ macro_rules! queries {
         pub(super) async fn create_site(&self, site: &Site) -> Result<(), StoreError> {
             let inserted = sqlx::query(
                 "INSERT INTO sites (key, name, allowed_origins, time_zone, retention_days, theme,
-                                    created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                                    created_at, respect_privacy_signals)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                  ON CONFLICT (key) DO NOTHING",
             )
             .bind(&site.key)
@@ -78,6 +80,7 @@ macro_rules! queries {
             .bind(site.retention_days)
             .bind(to_json(&site.theme)?)
             .bind(now_ms())
+            .bind(site.respect_privacy_signals)
             .execute(&self.pool)
             .await?
             .rows_affected();
@@ -90,7 +93,7 @@ macro_rules! queries {
         pub(super) async fn update_site(&self, site: &Site) -> Result<(), StoreError> {
             let updated = sqlx::query(
                 "UPDATE sites SET name = $1, allowed_origins = $2, time_zone = $3, retention_days = $4,
-                        theme = $6
+                        theme = $6, respect_privacy_signals = $7
                  WHERE key = $5",
             )
                 .bind(&site.name)
@@ -99,6 +102,7 @@ macro_rules! queries {
                 .bind(site.retention_days)
                 .bind(&site.key)
                 .bind(to_json(&site.theme)?)
+                .bind(site.respect_privacy_signals)
                 .execute(&self.pool)
                 .await?
                 .rows_affected();

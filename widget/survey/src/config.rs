@@ -17,6 +17,9 @@ pub struct SiteConfig {
     /// How the survey looks.
     #[serde(default)]
     pub theme: Theme,
+    /// Show nothing to shoppers whose browser sends Global Privacy Control or Do Not Track.
+    #[serde(default)]
+    pub respect_privacy_signals: bool,
 }
 
 /// One stage's survey.

@@ -27,6 +27,7 @@ struct SiteView {
     time_zone: String,
     retention_days: Option<i64>,
     theme: survey::Theme,
+    respect_privacy_signals: bool,
 }
 
 impl From<Site> for SiteView {
@@ -38,6 +39,7 @@ impl From<Site> for SiteView {
             time_zone: site.time_zone,
             retention_days: site.retention_days,
             theme: site.theme,
+            respect_privacy_signals: site.respect_privacy_signals,
         }
     }
 }
@@ -55,6 +57,8 @@ struct NewSite {
     retention_days: Option<i64>,
     #[serde(default)]
     theme: survey::Theme,
+    #[serde(default)]
+    respect_privacy_signals: bool,
 }
 
 fn utc() -> String {
@@ -72,6 +76,7 @@ struct SiteChanges {
     #[schema(value_type = Option<i64>)]
     retention_days: Option<Option<i64>>,
     theme: Option<survey::Theme>,
+    respect_privacy_signals: Option<bool>,
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from one not sent (`None`).
@@ -115,6 +120,7 @@ async fn create(
         time_zone: new.time_zone,
         retention_days: new.retention_days,
         theme: new.theme,
+        respect_privacy_signals: new.respect_privacy_signals,
     };
     site.check().map_err(ApiError::InvalidSite)?;
     state.store.create_site(&site).await?;
@@ -159,6 +165,9 @@ async fn update(
     }
     if let Some(theme) = changes.theme {
         site.theme = theme;
+    }
+    if let Some(respect) = changes.respect_privacy_signals {
+        site.respect_privacy_signals = respect;
     }
     site.check().map_err(ApiError::InvalidSite)?;
     state.store.update_site(&site).await?;
