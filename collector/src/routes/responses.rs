@@ -4,7 +4,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::metrics::label;
-use crate::store::{SaveOutcome, StoreError};
+use crate::store::{DeliveryTrigger, SaveOutcome, StoreError};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -123,12 +123,17 @@ async fn ingest(
     response.validate(&question_set.set)?;
 
     let device = device_class(headers);
+    let settle = i64::try_from(state.webhook_settle.as_millis()).unwrap_or(60_000);
+    let deliveries = DeliveryTrigger {
+        low_score: crate::webhooks::is_low_score(&question_set.set, &response.answers),
+        due_at: crate::store::now_ms() + settle,
+    };
     let metrics = &state.metrics;
     metrics.write_queue.inc();
     let started = std::time::Instant::now();
     let outcome = state
         .store
-        .save_response(&question_set, &response, device)
+        .save_response(&question_set, &response, device, deliveries)
         .await;
     metrics
         .storage_seconds
@@ -140,19 +145,6 @@ async fn ingest(
         SaveOutcome::Merged => (StatusCode::OK, "merged"),
     };
     metrics.stored.get_or_create(&label(word)).inc();
-    // Queued after the save: if this fails the client gets a 5xx and sends again, the save merges
-    // harmlessly, and the queueing is retried (a response is queued once per webhook).
-    let settle = i64::try_from(state.webhook_settle.as_millis()).unwrap_or(60_000);
-    let low_score = crate::webhooks::is_low_score(&question_set.set, &response.answers);
-    state
-        .store
-        .enqueue_deliveries(
-            &site.key,
-            &response.id,
-            low_score,
-            crate::store::now_ms() + settle,
-        )
-        .await?;
     Ok((status, Json(json!({ "id": response.id, "status": word }))))
 }
 

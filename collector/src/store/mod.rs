@@ -410,6 +410,16 @@ pub struct Delivery {
     pub delivered_at: Option<i64>,
 }
 
+/// Which webhook deliveries storing a response queues: all `response` webhooks, and the
+/// `low_score` ones when `low_score`, due at `due_at` (Unix milliseconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryTrigger {
+    /// Whether the response holds a low score (see [`crate::webhooks::is_low_score`]).
+    pub low_score: bool,
+    /// When the deliveries fall due.
+    pub due_at: i64,
+}
+
 /// What came of one delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AttemptOutcome {
@@ -517,19 +527,25 @@ impl Store {
         on_engine!(self.response(site, id))
     }
 
-    /// Durably stores a validated response, merging it into an earlier send under the same id;
-    /// `device` is the device class of its first send.
+    /// Durably stores a validated response, merging it into an earlier send under the same id,
+    /// and queues its webhook deliveries in the same commit; `device` is the device class of its
+    /// first send.
     pub async fn save_response(
         &self,
         question_set: &StoredQuestionSet,
         response: &Response,
         device: Option<&str>,
+        deliveries: DeliveryTrigger,
     ) -> Result<SaveOutcome, StoreError> {
         match self {
-            Store::Sqlite(engine) => engine.save_response(question_set, response, device).await,
+            Store::Sqlite(engine) => {
+                engine
+                    .save_response(question_set, response, device, deliveries)
+                    .await
+            }
             Store::Postgres(engine) => {
                 engine
-                    .save_response_alone(question_set, response, device)
+                    .save_response_alone(question_set, response, device, deliveries)
                     .await
             }
         }
@@ -685,19 +701,6 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Delivery>, StoreError> {
         on_engine!(self.deliveries(site, webhook_id, limit))
-    }
-
-    /// Queues a delivery of a response to each of its site's webhooks that want it (all
-    /// `response` webhooks; `low_score` ones when `low_score`), due at `due_at`. A response is
-    /// delivered once per webhook, however many sends it took.
-    pub async fn enqueue_deliveries(
-        &self,
-        site: &str,
-        response_id: &str,
-        low_score: bool,
-        due_at: i64,
-    ) -> Result<u64, StoreError> {
-        on_engine!(self.enqueue_deliveries(site, response_id, low_score, due_at))
     }
 
     /// Claims up to `limit` due deliveries, leasing each until `lease_until` so that another

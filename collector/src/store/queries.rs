@@ -321,19 +321,23 @@ macro_rules! queries {
             question_set: &StoredQuestionSet,
             response: &Response,
             device: Option<&str>,
+            deliveries: super::DeliveryTrigger,
         ) -> Result<SaveOutcome, StoreError> {
             let mut tx = self.pool.begin().await?;
-            let outcome = Self::save_response_in(&mut tx, question_set, response, device).await?;
+            let outcome =
+                Self::save_response_in(&mut tx, question_set, response, device, deliveries).await?;
             tx.commit().await?;
             Ok(outcome)
         }
 
-        /// Stores (or merges) a response within the caller's transaction.
+        /// Stores (or merges) a response within the caller's transaction, and queues its webhook
+        /// deliveries in the same transaction, so a stored response never misses its webhooks.
         pub(super) async fn save_response_in(
             tx: &mut $connection,
             question_set: &StoredQuestionSet,
             response: &Response,
             device: Option<&str>,
+            deliveries: super::DeliveryTrigger,
         ) -> Result<SaveOutcome, StoreError> {
             let question_set_id = question_set.id;
             let now = now_ms();
@@ -409,6 +413,21 @@ macro_rules! queries {
                 .execute(&mut *tx)
                 .await?;
             }
+            // One delivery per webhook that wants this response, however many sends it takes.
+            sqlx::query(
+                "INSERT INTO webhook_deliveries (webhook_id, response_id, status, attempts,
+                                                 next_attempt_at, created_at)
+                 SELECT id, $2, 'pending', 0, $3, $4 FROM webhooks
+                 WHERE site = $1 AND (event = 'response' OR (event = 'low_score' AND $5))
+                 ON CONFLICT (webhook_id, response_id) DO NOTHING",
+            )
+            .bind(&response.site)
+            .bind(&response.id)
+            .bind(deliveries.due_at)
+            .bind(now)
+            .bind(deliveries.low_score)
+            .execute(&mut *tx)
+            .await?;
             Ok(if created {
                 SaveOutcome::Created
             } else {
@@ -634,30 +653,6 @@ macro_rules! queries {
             .bind(limit)
             .fetch_all(&self.pool)
             .await?)
-        }
-
-        pub(super) async fn enqueue_deliveries(
-            &self,
-            site: &str,
-            response_id: &str,
-            low_score: bool,
-            due_at: i64,
-        ) -> Result<u64, StoreError> {
-            Ok(sqlx::query(
-                "INSERT INTO webhook_deliveries (webhook_id, response_id, status, attempts,
-                                                 next_attempt_at, created_at)
-                 SELECT id, $2, 'pending', 0, $3, $4 FROM webhooks
-                 WHERE site = $1 AND (event = 'response' OR (event = 'low_score' AND $5))
-                 ON CONFLICT (webhook_id, response_id) DO NOTHING",
-            )
-            .bind(site)
-            .bind(response_id)
-            .bind(due_at)
-            .bind(now_ms())
-            .bind(low_score)
-            .execute(&self.pool)
-            .await?
-            .rows_affected())
         }
 
         pub(super) async fn claim_due_deliveries(

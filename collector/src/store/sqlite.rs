@@ -12,8 +12,8 @@ use super::codec::{
     version,
 };
 use super::{
-    AdminToken, QuestionSetStatus, SaveOutcome, Site, StoreError, StoredQuestionSet,
-    StoredResponse, TokenScope, now_ms,
+    AdminToken, DeliveryTrigger, QuestionSetStatus, SaveOutcome, Site, StoreError,
+    StoredQuestionSet, StoredResponse, TokenScope, now_ms,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Acquire, Row, SqlitePool};
@@ -43,6 +43,7 @@ struct SaveJob {
     question_set: StoredQuestionSet,
     response: Response,
     device: Option<String>,
+    deliveries: DeliveryTrigger,
     done: oneshot::Sender<Result<SaveOutcome, StoreError>>,
 }
 
@@ -84,12 +85,14 @@ impl SqliteStore {
         question_set: &StoredQuestionSet,
         response: &Response,
         device: Option<&str>,
+        deliveries: DeliveryTrigger,
     ) -> Result<SaveOutcome, StoreError> {
         let (done, outcome) = oneshot::channel();
         let job = SaveJob {
             question_set: question_set.clone(),
             response: response.clone(),
             device: device.map(str::to_owned),
+            deliveries,
             done,
         };
         self.writer.try_send(job).map_err(|e| match e {
@@ -126,6 +129,7 @@ async fn commit_batch(pool: &SqlitePool, batch: Vec<SaveJob>) {
                 &job.question_set,
                 &job.response,
                 job.device.as_deref(),
+                job.deliveries,
             )
             .await;
             if saved.is_ok() {
