@@ -447,26 +447,16 @@ async fn a_database_from_a_newer_collector_is_refused(engine: Engine) {
             .expect("first start migrates"),
     );
     // Record a migration this binary does not have, as a newer collector would have.
-    let future = "INSERT INTO _sqlx_migrations
-        (version, description, success, checksum, execution_time)
-        VALUES (99990101000000, 'from a newer collector', TRUE, '', 0)";
-    match engine {
-        Engine::Sqlite => {
-            let pool = sqlx::SqlitePool::connect(&database.url)
-                .await
-                .expect("open");
-            sqlx::query(future).execute(&pool).await.expect("insert");
-            pool.close().await;
-        }
-        Engine::Postgres => {
-            let pool = sqlx::PgPool::connect(&database.url).await.expect("open");
-            sqlx::query(&future.replace("''", "''::bytea"))
-                .execute(&pool)
-                .await
-                .expect("insert");
-            pool.close().await;
-        }
-    }
+    let checksum = match engine {
+        Engine::Sqlite => "x''",
+        Engine::Postgres => "''::bytea",
+    };
+    database
+        .execute(&format!(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+             VALUES (99990101000000, 'from a newer collector', TRUE, {checksum}, 0)"
+        ))
+        .await;
     let error = Store::connect(&database.url)
         .await
         .expect_err("a newer schema is refused");

@@ -108,6 +108,28 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// Runs one statement directly on the database, for what the API cannot set up (times in the
+    /// past, rows from a newer collector); returns the rows it changed.
+    pub async fn execute(&self, sql: &str) -> u64 {
+        let changed = match self.engine {
+            Engine::Sqlite => {
+                let pool = sqlx::SqlitePool::connect(&self.url).await.expect("open");
+                let changed = sqlx::query(sql).execute(&pool).await;
+                pool.close().await;
+                changed.map(|r| r.rows_affected())
+            }
+            Engine::Postgres => {
+                let pool = sqlx::PgPool::connect(&self.url).await.expect("open");
+                let changed = sqlx::query(sql).execute(&pool).await;
+                pool.close().await;
+                changed.map(|r| r.rows_affected())
+            }
+        };
+        changed.unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         let Some((admin, name)) = self.postgres.take() else {
@@ -259,35 +281,8 @@ impl TestApp {
             .parse::<jiff::Timestamp>()
             .expect("a timestamp")
             .as_millisecond();
-        // The same SQL runs on both engines (SQLite accepts $N placeholders).
-        let sql = "UPDATE responses SET received_at = $1 WHERE id = $2";
-        let updated = match self.database.engine {
-            Engine::Sqlite => {
-                let pool = sqlx::SqlitePool::connect(&self.database.url)
-                    .await
-                    .expect("open");
-                let n = sqlx::query(sql)
-                    .bind(ms)
-                    .bind(response_id)
-                    .execute(&pool)
-                    .await;
-                pool.close().await;
-                n.expect("update").rows_affected()
-            }
-            Engine::Postgres => {
-                let pool = sqlx::PgPool::connect(&self.database.url)
-                    .await
-                    .expect("open");
-                let n = sqlx::query(sql)
-                    .bind(ms)
-                    .bind(response_id)
-                    .execute(&pool)
-                    .await;
-                pool.close().await;
-                n.expect("update").rows_affected()
-            }
-        };
-        assert_eq!(updated, 1, "{response_id} exists");
+        let sql = format!("UPDATE responses SET received_at = {ms} WHERE id = '{response_id}'");
+        assert_eq!(self.database.execute(&sql).await, 1, "{response_id} exists");
     }
 
     /// A second connection to the collector's database, to read back what it stored.
