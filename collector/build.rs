@@ -72,21 +72,30 @@ fn run() -> Result<(), String> {
         "wasm-opt",
     )?;
     let wasm_bytes = read(&optimised)?;
-    let glue = read(&bindgen_dir.join("widget.js"))?;
-
-    let wasm_path = format!("/assets/widget-{}.wasm", short_hash(&wasm_bytes));
+    let wasm_name = format!("widget-{}.wasm", short_hash(&wasm_bytes));
+    let wasm_path = format!("/assets/{wasm_name}");
+    let glue = instantiate_on_import(read(&bindgen_dir.join("widget.js"))?, &wasm_name)?;
     let js_path = format!("/assets/widget-{}.js", short_hash(&glue));
     let loader_source = String::from_utf8(read(&root.join("widget/loader/w.js"))?)
         .map_err(|_| "widget/loader/w.js is not UTF-8")?
-        .replace("__WIDGET_JS__", &js_path)
-        .replace("__WIDGET_WASM__", &wasm_path);
+        .replace("__WIDGET_JS__", &js_path);
     let loader_in = out.join("w.src.js");
     write(&loader_in, loader_source.as_bytes())?;
     let loader_min = out.join("w.min.js");
     run_tool(
         Command::new(&terser)
             .arg(&loader_in)
-            .args(["--compress", "--mangle", "--ecma", "2017", "--output"])
+            // Arrow functions and unwrapped arguments: ES2017 is far below what wasm needs anyway.
+            .args([
+                "--compress",
+                "ecma=2017,passes=3,unsafe_arrows=true,unsafe=true",
+                "--mangle",
+                "--ecma",
+                "2017",
+                "--format",
+                "wrap_func_args=false",
+                "--output",
+            ])
             .arg(&loader_min),
         "terser",
     )?;
@@ -125,6 +134,26 @@ fn run() -> Result<(), String> {
     )?;
     table.push_str(",\n];\n");
     write(&out.join("widget_assets.rs"), table.as_bytes())
+}
+
+/// Makes the glue module instantiate its wasm (a sibling file, by its hashed name) before its import
+/// resolves, with a top-level await. The loader then needs neither the wasm's path nor an init call:
+/// bytes saved in the one file every store page fetches. The glue's hash covers the wasm's name.
+fn instantiate_on_import(glue: Vec<u8>, wasm_name: &str) -> Result<Vec<u8>, String> {
+    // wasm-bindgen is pinned; this export line is how its `web` target ends.
+    const EXPORTS: &str = "export { initSync, __wbg_init as default };";
+    let mut glue = String::from_utf8(glue).map_err(|_| "the widget's JS glue is not UTF-8")?;
+    if !glue.contains(EXPORTS) {
+        return Err(format!(
+            "the widget's JS glue no longer ends with `{EXPORTS}` (a wasm-bindgen upgrade?)"
+        ));
+    }
+    write!(
+        glue,
+        "\nawait __wbg_init({{ module_or_path: new URL({wasm_name:?}, import.meta.url) }});\n"
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(glue.into_bytes())
 }
 
 /// Compiles the widget crate for wasm32 in `target/widget-wasm`, apart from the outer build, so the

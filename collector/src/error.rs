@@ -39,6 +39,17 @@ pub enum ApiError {
     /// The id is already used by a response to another site, stage or question set version.
     #[error("response id {0:?} is already used by another response")]
     ResponseIdConflict(String),
+    /// The order already has an answer for this stage, under another response id.
+    #[error("order {order:?} already has an answer for the {stage} stage")]
+    OrderAlreadyAnswered {
+        /// The stage.
+        stage: Stage,
+        /// The store's order reference.
+        order: String,
+    },
+    /// The shopper is outside the stage's sample, so the widget would not have asked.
+    #[error("{0}")]
+    NotInSample(String),
     /// A query string parameter that cannot be used.
     #[error("{0}")]
     InvalidQuery(String),
@@ -114,6 +125,10 @@ impl ApiError {
             ApiError::OriginNotAllowed(_) => (StatusCode::FORBIDDEN, "origin_not_allowed"),
             ApiError::Invalid(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.code()),
             ApiError::ResponseIdConflict(_) => (StatusCode::CONFLICT, "response_id_conflict"),
+            ApiError::OrderAlreadyAnswered { .. } => {
+                (StatusCode::CONFLICT, "order_already_answered")
+            }
+            ApiError::NotInSample(_) => (StatusCode::UNPROCESSABLE_ENTITY, "not_in_sample"),
             ApiError::InvalidQuery(_) => (StatusCode::BAD_REQUEST, "invalid_query"),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
@@ -141,6 +156,9 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::ResponseIdConflict(id) => ApiError::ResponseIdConflict(id),
+            StoreError::OrderAlreadyAnswered { stage, order } => {
+                ApiError::OrderAlreadyAnswered { stage, order }
+            }
             StoreError::SiteExists(key) => ApiError::SiteExists(key),
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Overloaded | StoreError::WriterStopped => ApiError::Overloaded,

@@ -20,6 +20,7 @@ on_both_engines!(
     question_sets_round_trip_through_a_file,
     webhooks_deliver_signed_retried_and_logged,
     a_site_theme_is_checked_and_reaches_the_widget_config,
+    etiquette_is_checked_reaches_the_config_and_the_sample_is_enforced,
 );
 
 fn site(key: &str, origins: &[&str]) -> Value {
@@ -996,4 +997,134 @@ async fn a_site_theme_is_checked_and_reaches_the_widget_config(engine: Engine) {
         (StatusCode::BAD_REQUEST, Some("invalid_json")),
         "{body}"
     );
+}
+
+async fn etiquette_is_checked_reaches_the_config_and_the_sample_is_enforced(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let token = app.token(TokenScope::Site("demo".into())).await;
+    // The demo site has no recontact limits (so it can be tried again and again) and the default
+    // browsing triggers.
+    let etiquette = site_config(&app).await["etiquette"].clone();
+    assert_eq!(etiquette["recontact"]["stage_days_after_answer"], 0);
+    assert_eq!(etiquette["browsing"]["page_views"], 3);
+    assert_eq!(etiquette["browsing"]["exit_intent"], true);
+
+    let changed = json!({ "etiquette": {
+        "browsing": { "page_views": null, "seconds_on_site": 30, "scroll_percent": 60,
+                      "exit_intent": false, "checkout_paths": ["/demo/cart"] },
+        "sample_percent": { "delivery": 50 },
+        "recontact": { "stage_days_after_answer": 90 }
+    } });
+    let (status, site) = app
+        .admin(Method::PATCH, "/sites/demo", Some(&token), Some(&changed))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{site}");
+    let etiquette = site_config(&app).await["etiquette"].clone();
+    assert_eq!(etiquette["browsing"]["seconds_on_site"], 30);
+    assert_eq!(etiquette["browsing"]["page_views"], Value::Null);
+    assert_eq!(etiquette["sample_percent"]["delivery"], 50);
+    assert_eq!(etiquette["recontact"]["stage_days_after_answer"], 90);
+    // Fields left out take their defaults.
+    assert_eq!(etiquette["recontact"]["stage_days_after_dismiss"], 7);
+
+    for (bad, field) in [
+        (
+            json!({ "etiquette": { "sample_percent": { "checkout": 120 } } }),
+            "sample_percent.checkout",
+        ),
+        (
+            json!({ "etiquette": { "browsing": { "checkout_paths": ["cart"] } } }),
+            "browsing.checkout_paths",
+        ),
+    ] {
+        let (status, body) = app
+            .admin(Method::PATCH, "/sites/demo", Some(&token), Some(&bad))
+            .await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_site")),
+            "{bad}"
+        );
+        assert!(
+            body["message"].as_str().unwrap_or_default().contains(field),
+            "{body}"
+        );
+    }
+
+    // The collector draws as the widget does: an order outside the 50% sample is refused, one
+    // inside is stored, and without an order the visitor id is the key.
+    let draw = |key: &str| survey::sampling::in_sample("demo", survey::Stage::Delivery, key, 50);
+    let outside = (0..)
+        .map(|n| format!("S-{n}"))
+        .find(|k| !draw(k))
+        .expect("an order outside");
+    let inside = (0..)
+        .map(|n| format!("S-{n}"))
+        .find(|k| draw(k))
+        .expect("an order inside");
+    let delivery = |id: &str, context: Value, visitor: Option<&str>| {
+        let mut body = json!({ "id": id, "site": "demo", "stage": "delivery",
+            "question_set_version": 1, "context": context,
+            "answers": [{ "question": "nps", "value": 9 }] });
+        if let Some(visitor) = visitor {
+            body["visitor"] = json!(visitor);
+        }
+        body
+    };
+    let (status, body) = app
+        .post_response(&delivery(
+            "sample-outside-0000001",
+            json!({ "order": outside }),
+            None,
+        ))
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("not_in_sample")),
+        "{body}"
+    );
+    assert!(
+        body["message"].as_str().unwrap_or_default().contains("50%"),
+        "{body}"
+    );
+    let (status, body) = app
+        .post_response(&delivery(
+            "sample-inside-00000001",
+            json!({ "order": inside }),
+            None,
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = app
+        .post_response(&delivery("sample-no-key-00000001", json!({}), None))
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("not_in_sample")),
+        "{body}"
+    );
+    let (status, body) = app
+        .post_response(&delivery(
+            "sample-visitor-0000001",
+            json!({}),
+            Some(&inside),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // Stages at 100% need no key.
+    let (status, body) = app
+        .post_response(
+            &json!({ "id": "sample-checkout-000001", "site": "demo", "stage": "checkout",
+            "question_set_version": 1, "answers": [{ "question": "csat", "value": 5 }] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+async fn site_config(app: &TestApp) -> Value {
+    app.get("/v1/sites/demo/config")
+        .await
+        .json()
+        .await
+        .expect("json")
 }

@@ -20,6 +20,7 @@ on_both_engines!(
     a_database_from_a_newer_collector_is_refused,
     readiness_and_metrics_tell_what_happened,
     concurrent_answers_are_all_stored_and_a_conflict_spoils_none,
+    an_order_gets_one_answer_per_stage_whatever_the_device,
 );
 
 fn checkout_response(id: &str) -> Value {
@@ -29,7 +30,8 @@ fn checkout_response(id: &str) -> Value {
         "stage": "checkout",
         "question_set_version": 1,
         "locale": "en",
-        "context": { "order": "1042" },
+        // One order per response: an order gets one answer per stage.
+        "context": { "order": format!("order-{id}") },
         "answers": [{ "question": "csat", "value": 2 }],
         "completed": false
     })
@@ -360,16 +362,8 @@ async fn the_loader_and_widget_are_served_precompressed_with_the_right_caching()
 
     // The loader names the content-hashed widget files; each is immutable and CORS-readable.
     let mut total_brotli = 0;
-    let paths: Vec<&str> = loader
-        .split('"')
-        .filter(|part| part.starts_with("/assets/widget-"))
-        .collect();
-    assert_eq!(
-        paths.len(),
-        2,
-        "the loader names the widget's js and wasm: {paths:?}"
-    );
-    for path in paths {
+    let paths = widget_paths(&app, &loader).await;
+    for path in &paths {
         let content_type = if path.ends_with(".wasm") {
             "application/wasm"
         } else {
@@ -753,9 +747,9 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_exists() 
     // Every documented route exists: with real values in its path it never reaches the router's
     // fallback (404 not_found) nor a 405.
     let loader = app.get("/w.js").await.text().await.expect("loader");
-    let wasm = loader
-        .split('"')
-        .find(|p| p.ends_with(".wasm"))
+    let wasm = widget_paths(&app, &loader)
+        .await
+        .pop()
         .expect("a wasm asset");
     let (_, webhook) = app
         .admin(
@@ -772,7 +766,7 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_exists() 
             .replace("{stage}", "checkout")
             .replace("{version}", "1")
             .replace("{id}", &webhook_id)
-            .replace("/assets/{file}", wasm);
+            .replace("/assets/{file}", &wasm);
         for method in operations.as_object().expect("operations").keys() {
             let method =
                 reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("a method");
@@ -799,4 +793,64 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_exists() 
             );
         }
     }
+}
+
+/// The widget's module, named by the loader, and its wasm, named by the module (which instantiates
+/// it on import).
+async fn widget_paths(app: &TestApp, loader: &str) -> Vec<String> {
+    let js: Vec<&str> = loader
+        .split('"')
+        .filter(|part| part.starts_with("/assets/widget-"))
+        .collect();
+    assert_eq!(js.len(), 1, "the loader names the widget's module: {js:?}");
+    let glue = app
+        .get(js[0])
+        .await
+        .text()
+        .await
+        .expect("the widget's module");
+    let wasm: Vec<&str> = glue
+        .split('"')
+        .filter(|part| part.starts_with("widget-") && part.ends_with(".wasm"))
+        .collect();
+    assert_eq!(wasm.len(), 1, "the module names its wasm: {wasm:?}");
+    vec![js[0].to_owned(), format!("/assets/{}", wasm[0])]
+}
+
+async fn an_order_gets_one_answer_per_stage_whatever_the_device(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let answer = |id: &str, stage: &str, question: &str| {
+        json!({ "id": id, "site": "demo", "stage": stage, "question_set_version": 1,
+                "context": { "order": "7001" }, "answers": [{ "question": question, "value": 4 }] })
+    };
+    let first = answer("order-once-phone-00001", "checkout", "csat");
+    assert_eq!(app.post_response(&first).await.0, StatusCode::CREATED);
+    // The same response again (a retry) and its completion are still welcome.
+    assert_eq!(app.post_response(&first).await.0, StatusCode::OK);
+    // The same order from another device (another response id) is refused, and says why.
+    let (status, body) = app
+        .post_response(&answer("order-once-laptop-0001", "checkout", "csat"))
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::CONFLICT, Some("order_already_answered")),
+        "{body}"
+    );
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("7001") && message.contains("checkout"),
+        "{body}"
+    );
+    // Another stage of the same order is another question.
+    let (status, body) = app
+        .post_response(&answer("order-once-delivery-001", "delivery", "nps"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let store = app.store().await;
+    assert!(
+        store
+            .response("demo", "order-once-laptop-0001")
+            .await
+            .is_err()
+    );
 }

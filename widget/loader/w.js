@@ -5,10 +5,11 @@
  * and imports the Wasm widget only when a stage is marked, so a page without a survey fetches nothing
  * else. It must never throw into the store's page: every failure means "no survey".
  *
- * __WIDGET_JS__ and __WIDGET_WASM__ are replaced by build.rs with the content-hashed asset paths. */
+ * __WIDGET_JS__ is replaced by build.rs with the content-hashed path of the widget's module. */
 (function (w, d) {
   try {
-    var script = d.currentScript || d.querySelector('script[data-site][src*="/w.js"]');
+    // Set while a classic script (async included) first runs, in every browser that has wasm.
+    var script = d.currentScript;
     if (!script || w.cx && w.cx.loaded) return;
     var site = script.getAttribute('data-site');
     var base = new URL(script.src, d.baseURI).origin;
@@ -17,6 +18,7 @@
     var store = {};
     var listeners = {};
     var widget;
+    var marked;
     var locale;
 
     try {
@@ -28,18 +30,13 @@
     // and a replaced version is not retried. 5xx, 429 and network errors are temporary: the send is
     // retried on this page with a doubling delay (at least what Retry-After asks, at most a
     // minute), and the entry stays for the next page load to send if this one closes first.
-    function current(key, body) {
-      try {
-        return store.getItem(key) == body;
-      } catch (e) {
-        return true;
-      }
-    }
-
     function retry(key, body, delay, after) {
       delay = Math.min(2 * (delay || 500), 60000);
       setTimeout(function () {
-        if (current(key, body)) deliver(key, body, delay);
+        try {
+          if (store.getItem(key) != body) return;
+        } catch (e) {}
+        deliver(key, body, delay);
       }, Math.max(delay, 1000 * after || 0));
     }
 
@@ -50,9 +47,9 @@
       fetch(base + '/v1/responses', {
         method: 'POST',
         body: body,
-        keepalive: true,
-        // text/plain keeps this a "simple" request: no CORS preflight round trip.
-        headers: { 'Content-Type': 'text/plain' }
+        // A string body goes as text/plain, which keeps this a "simple" request: no CORS
+        // preflight round trip.
+        keepalive: true
       }).then(function (r) {
         if (r.status < 500 && r.status != 429) {
           try {
@@ -66,18 +63,16 @@
       });
     }
 
+    // The site's config, cached by the browser for a minute: the browsing triggers need it on every
+    // page, the widget when it shows.
+    // An error body (unknown site) fails as an unreadable config, announced to cx('on', 'skip').
+    var config = fetch(base + '/v1/sites/' + site + '/config').then(function (r) {
+      return r.json();
+    });
+
     function load() {
-      return widget || (widget = Promise.all([
-        import(base + '__WIDGET_JS__'),
-        fetch(base + '/v1/sites/' + encodeURIComponent(site) + '/config').then(function (r) {
-          if (!r.ok) throw r.status;
-          return r.json();
-        })
-      ]).then(function (m) {
-        return m[0].default({ module_or_path: base + '__WIDGET_WASM__' }).then(function () {
-          return m;
-        });
-      }));
+      // The widget's module instantiates its wasm before it resolves (build.rs adds that step).
+      return widget || (widget = Promise.all([import(base + '__WIDGET_JS__'), config]));
     }
 
     // The store's own listeners: cx('on', 'show' | 'answer' | 'dismiss', fn). One that throws must
@@ -90,10 +85,13 @@
       });
     }
 
-    function run(name, a, b) {
+    // `trigger` names the browsing trigger that fired; cx('show') forces past the etiquette.
+    function run(name, a, b, trigger) {
       if (name == 'stage' || name == 'show') {
+        // A page that marks a stage is not a browsing page.
+        marked = marked || a != 'browsing';
         load().then(function (m) {
-          m[0].show(base, site, m[1], a, b || {}, locale, deliver, emit);
+          m[0].show(base, site, m[1], a, b || {}, locale, trigger, name == 'show', deliver, emit);
         }).catch(function () {});
       } else if (name == 'locale') {
         locale = a;
@@ -109,12 +107,61 @@
     };
     w.cx.loaded = 1;
 
+    // The visit, for the browsing triggers and the one-survey-per-visit rule: it ends after 30
+    // minutes without a page view. Kept as "start,last,page views".
+    var now = Date.now();
+    var visit = [];
     try {
-      for (var i = 0; i < store.length; i++) {
-        var key = store.key(i);
-        if (key.indexOf(PREFIX) == 0) deliver(key, store.getItem(key));
-      }
+      visit = (store.getItem('cx:v') || '').split(',');
+      if (!(now - visit[1] < 18e5)) visit = [now, 0, 0];
+      visit[1] = now;
+      visit[2]++;
+      store.setItem('cx:v', visit.join());
     } catch (e) {}
+
+    // The browsing survey: the config (cached by the browser for a minute) says which triggers are
+    // on; the widget itself is fetched only once one fires. Never on the site's checkout pages.
+    config.then(function (c) {
+      var t = c.etiquette.browsing;
+      var y = scrollY;
+      var at = now;
+      function due(why) {
+        if (t && !marked) run('stage', 'browsing', {}, why);
+        t = 0;
+      }
+      if (!c.stages.some(function (s) { return s.stage == 'browsing'; }) ||
+          t.checkout_paths.some(function (p) { return location.pathname.indexOf(p) == 0; })) return;
+      if (t.page_views && visit[2] >= t.page_views) due('page_views');
+      if (t.seconds_on_site) setTimeout(due, t.seconds_on_site * 1e3 - now + (visit[0] || now), 'seconds_on_site');
+      addEventListener('scroll', function () {
+        var n = Date.now();
+        if (t.scroll_percent && (scrollY + innerHeight) * 100 >= d.documentElement.scrollHeight * t.scroll_percent) due('scroll_percent');
+        // On a phone, a fast flick back up is the exit intent.
+        if (t.exit_intent && y - scrollY > 2 * (n - at) && y - scrollY > 200) due('exit_intent');
+        y = scrollY;
+        at = n;
+      }, { passive: true });
+      d.addEventListener('mouseout', function (e) {
+        if (t.exit_intent && !e.relatedTarget && e.clientY < 1) due('exit_intent');
+      });
+    }).catch(function () {});
+
+    // Sends every queued response: on load (what an earlier page could not deliver), and when the
+    // page is hidden (what is still waiting for a retry), within the browser's 64 KiB budget for
+    // keepalive requests that outlive the page.
+    function flush() {
+      var budget = 65536;
+      try {
+        for (var i = 0; i < store.length; i++) {
+          var key = store.key(i);
+          var body = store.getItem(key);
+          if (key.indexOf(PREFIX) == 0 && (budget -= body.length) > 0) deliver(key, body);
+        }
+      } catch (e) {}
+    }
+    addEventListener('pagehide', flush);
+    flush();
+
     for (var j = 0; j < queue.length; j++) w.cx.apply(null, queue[j]);
   } catch (e) {}
 })(window, document);

@@ -23,6 +23,8 @@ pub struct SurveyProps {
     pub locale: Locale,
     /// What the store said about the moment (`order`, `ticket`, ...).
     pub context: BTreeMap<String, String>,
+    /// The visitor id, sent when it is the sampling key (no order in the context).
+    pub visitor: Option<String>,
     /// This response's client-made id.
     pub response_id: String,
     /// The loader's `deliver(key, body)`: queues the response's JSON and sends it.
@@ -88,6 +90,12 @@ pub fn Survey(props: &SurveyProps) -> Html {
                 if let Some(answer) = state.answers.last().filter(|_| state.just_answered) {
                     emit(&props, "answer", Some(answer));
                 }
+                // The first answer starts the recontact wait and marks the order as answered.
+                if state.just_answered && state.answers.len() == 1 {
+                    let order = props.context.get("order").map(String::as_str);
+                    let now = js_sys::Date::now() as i64;
+                    crate::history::update(|h| h.record_answered(state.set.stage, order, now));
+                }
             }
         }
     });
@@ -100,6 +108,10 @@ pub fn Survey(props: &SurveyProps) -> Html {
             // Closing before the end is a dismissal; closing the thank-you is not.
             if !state.completed() {
                 emit(&props, "dismiss", None);
+            }
+            if state.answers.is_empty() {
+                let now = js_sys::Date::now() as i64;
+                crate::history::update(|h| h.record_dismissed(state.set.stage, now));
             }
             state.dispatch(Action::Close);
         })
@@ -157,6 +169,7 @@ fn deliver(props: &SurveyProps, state: &SurveyState) {
         context: props.context.clone(),
         answers: state.answers.clone(),
         completed: state.completed(),
+        visitor: props.visitor.clone(),
     };
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let Ok(value) = response.serialize(&serializer) else {

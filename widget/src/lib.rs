@@ -8,6 +8,8 @@
 
 pub mod app;
 pub mod components;
+pub mod debug;
+pub mod history;
 pub mod i18n;
 pub mod mount;
 pub mod privacy;
@@ -15,15 +17,18 @@ pub mod response_id;
 pub mod state;
 
 use std::collections::BTreeMap;
+use survey::eligibility::{self, Moment};
 use survey::{SiteConfig, Stage};
 use wasm_bindgen::prelude::*;
 
-/// Shows the survey of `stage` from `config` (the site's public config) and returns whether it did.
+/// Shows the survey of `stage` from `config` (the site's public config) if the etiquette allows,
+/// and returns whether it did.
 ///
 /// `context` is what the store passed with the stage (`{order: '1042'}`); `locale` is the store's
-/// `cx('locale', ...)`, if any; `deliver(key, body)` is the loader's function that queues a
-/// response's JSON under `key` and sends it to `collector`; `emit(name, detail)` tells the store's
-/// `cx('on', ...)` listeners.
+/// `cx('locale', ...)`, if any; `trigger` names the browsing trigger that fired; `forced` is set by
+/// `cx('show', ...)`, which waives the etiquette; `deliver(key, body)` is the loader's function
+/// that queues a response's JSON under `key` and sends it to `collector`; `emit(name, detail)`
+/// tells the store's `cx('on', ...)` listeners.
 #[allow(
     clippy::too_many_arguments,
     reason = "the loader's one call into the widget"
@@ -36,6 +41,8 @@ pub fn show(
     stage: String,
     context: JsValue,
     locale: Option<String>,
+    trigger: Option<String>,
+    forced: bool,
     deliver: js_sys::Function,
     emit: js_sys::Function,
 ) -> bool {
@@ -43,6 +50,9 @@ pub fn show(
     // so "why did it not show?" has an answer.
     let skip = |reason: &str| {
         emit_skip(&emit, &stage, reason);
+        if debug::enabled() {
+            debug::print(&stage, &[], &format!("not shown ({reason})"));
+        }
         false
     };
     let Ok(stage_name) = stage.parse::<Stage>() else {
@@ -51,29 +61,66 @@ pub fn show(
     let Ok(config) = serde_wasm_bindgen::from_value::<SiteConfig>(config) else {
         return skip("unreadable_config");
     };
+    let Some(visitor) = history::visitor_id() else {
+        return skip("no_randomness");
+    };
+    let context = context_entries(&context);
+    let now = js_sys::Date::now() as i64;
+    let visit_started = history::visit_started(now);
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    let moment = Moment {
+        stage: stage_name,
+        now,
+        visit_started,
+        path: &path,
+        order: context.get("order").map(String::as_str),
+        visitor: &visitor,
+        trigger: trigger.as_deref(),
+        privacy_signal: privacy::browser_sends_signal(),
+        shown_on_page: mount::shown_on_page(),
+        forced,
+    };
+    let verdicts = eligibility::evaluate(&config, &history::load(), &moment);
+    let refusal = eligibility::first_refusal(&verdicts);
+    if debug::enabled() {
+        let outcome = refusal.map_or_else(|| "shown".to_owned(), |r| format!("not shown ({r})"));
+        debug::print(&stage, &verdicts, &outcome);
+    }
+    if let Some(reason) = refusal {
+        emit_skip(&emit, &stage, reason);
+        return false;
+    }
     let Some(question_set) = config.question_set(stage_name).cloned() else {
         return skip("no_question_set");
     };
-    if config.respect_privacy_signals && privacy::browser_sends_signal() {
-        return skip("privacy_signal");
-    }
     let Some(response_id) = response_id::new_response_id() else {
         return skip("no_randomness");
     };
     let locale = i18n::choose_locale(locale.as_deref().or(config.locale.as_deref()));
+    // The visitor id travels only where it is the sampling key, so the collector can check the draw.
+    let visitor = (!context.contains_key("order")).then_some(visitor);
     let props = app::SurveyProps {
         response_id,
         collector,
         site,
         question_set: std::rc::Rc::new(question_set),
         locale,
-        context: context_entries(&context),
+        context,
+        visitor,
         deliver,
         emit: emit.clone(),
     };
     match mount::mount_once(props, &config.theme) {
-        Ok(()) => true,
-        Err(reason) => skip(reason),
+        Ok(()) => {
+            history::update(|h| h.record_shown(visit_started));
+            true
+        }
+        Err(reason) => {
+            emit_skip(&emit, &stage, reason);
+            false
+        }
     }
 }
 

@@ -16,6 +16,11 @@ thread_local! {
     static SHOWN: Cell<bool> = const { Cell::new(false) };
 }
 
+/// Whether a survey was already shown on this page.
+pub fn shown_on_page() -> bool {
+    SHOWN.with(Cell::get)
+}
+
 /// Mounts the survey unless one was already shown on this page; the error says why it did not.
 pub fn mount_once(props: SurveyProps, theme: &Theme) -> Result<(), &'static str> {
     if SHOWN.with(Cell::get) {

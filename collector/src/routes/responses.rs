@@ -53,10 +53,10 @@ struct Stored {
               (status = 400, description = "invalid_json", body = ErrorBody),
               (status = 403, description = "origin_not_allowed", body = ErrorBody),
               (status = 404, description = "unknown_site", body = ErrorBody),
-              (status = 409, description = "response_id_conflict", body = ErrorBody),
+              (status = 409, description = "response_id_conflict, order_already_answered", body = ErrorBody),
               (status = 413, description = "payload_too_large", body = ErrorBody),
               (status = 415, description = "unsupported_media_type", body = ErrorBody),
-              (status = 422, description = "unknown_question_set_version, unknown_question, duplicate_answer, wrong_answer_type, score_out_of_range, text_too_long, unknown_option, no_answers, invalid_id, invalid_locale, invalid_context", body = ErrorBody),
+              (status = 422, description = "unknown_question_set_version, unknown_question, duplicate_answer, wrong_answer_type, score_out_of_range, text_too_long, unknown_option, no_answers, invalid_id, invalid_locale, invalid_context, not_in_sample", body = ErrorBody),
               (status = 503, description = "overloaded (Retry-After)", body = ErrorBody)))]
 async fn submit(
     State(state): State<AppState>,
@@ -121,6 +121,7 @@ async fn ingest(
             other => other.into(),
         })?;
     response.validate(&question_set.set)?;
+    check_sample(&site, &response)?;
 
     let device = device_class(headers);
     let settle = i64::try_from(state.webhook_settle.as_millis()).unwrap_or(60_000);
@@ -146,6 +147,29 @@ async fn ingest(
     };
     metrics.stored.get_or_create(&label(word)).inc();
     Ok((status, Json(json!({ "id": response.id, "status": word }))))
+}
+
+/// Refuses an answer from a shopper outside the stage's sample: the widget draws with the same
+/// function, so only a forged (or hand-made) response lands here. The key is the order when there
+/// is one, else the browser's visitor id.
+fn check_sample(site: &crate::store::Site, response: &Response) -> Result<(), ApiError> {
+    let percent = site.etiquette.sample_percent(response.stage);
+    if percent >= 100 {
+        return Ok(());
+    }
+    let stage = response.stage;
+    let Some(key) = response.context.get("order").or(response.visitor.as_ref()) else {
+        return Err(ApiError::NotInSample(format!(
+            "the {stage} stage asks {percent}% of shoppers: the response needs a context order or              a visitor id to check that this shopper was drawn"
+        )));
+    };
+    if survey::sampling::in_sample(&site.key, stage, key, percent) {
+        Ok(())
+    } else {
+        Err(ApiError::NotInSample(format!(
+            "this shopper is not in the {percent}% sample of the {stage} stage"
+        )))
+    }
 }
 
 /// Accepts JSON, also under `text/plain`: the widget sends that so browsers skip the CORS

@@ -54,6 +54,7 @@ async fn site_config(
         stages,
         theme: site.theme,
         respect_privacy_signals: site.respect_privacy_signals,
+        etiquette: site.etiquette,
     };
     let body = serde_json::to_vec(&config).map_err(|e| ApiError::Internal(e.into()))?;
     let digest = Sha256::digest(&body);

@@ -74,6 +74,7 @@ impl ResponseRow {
                 context: from_json(&self.context)?,
                 answers,
                 completed: self.completed,
+                visitor: None,
             },
             question_set_id: self.question_set_id,
             received_at_ms: self.received_at,
@@ -92,6 +93,7 @@ pub(super) struct SiteRow {
     pub retention_days: Option<i64>,
     pub theme: String,
     pub respect_privacy_signals: bool,
+    pub etiquette: String,
 }
 
 impl SiteRow {
@@ -104,6 +106,7 @@ impl SiteRow {
             retention_days: self.retention_days,
             theme: from_json(&self.theme)?,
             respect_privacy_signals: self.respect_privacy_signals,
+            etiquette: from_json(&self.etiquette)?,
         })
     }
 }

@@ -23,6 +23,14 @@ pub enum StoreError {
     /// A response id that is already stored under another site, stage or question set version.
     #[error("response {0:?} is already stored for another site, stage or question set version")]
     ResponseIdConflict(String),
+    /// Another response already answers this order at this stage.
+    #[error("order {order:?} already has an answer for the {stage} stage")]
+    OrderAlreadyAnswered {
+        /// The stage.
+        stage: Stage,
+        /// The order reference.
+        order: String,
+    },
     /// A database URL this collector cannot use.
     #[error(
         "unsupported database URL scheme {0:?}: use sqlite://PATH, a file path, or postgres://..."
@@ -89,12 +97,15 @@ pub struct Site {
     pub theme: survey::Theme,
     /// Show nothing to shoppers whose browser sends Global Privacy Control or Do Not Track.
     pub respect_privacy_signals: bool,
+    /// Browsing triggers, sampling per stage and recontact limits.
+    pub etiquette: survey::Etiquette,
 }
 
 impl Site {
     /// Checks a site definition; the error names the field and what is allowed.
     pub fn check(&self) -> Result<(), String> {
         self.theme.check()?;
+        self.etiquette.check()?;
         if self.key.len() > 64 || !survey::validation::is_token(&self.key) {
             return Err("key must be 1 to 64 characters of A-Z, a-z, 0-9, '-' or '_'".into());
         }
@@ -491,6 +502,11 @@ impl Store {
             retention_days: None,
             theme: survey::Theme::default(),
             respect_privacy_signals: false,
+            // No recontact limits, so the demo store can be tried again and again.
+            etiquette: survey::Etiquette {
+                recontact: survey::Recontact::none(),
+                ..survey::Etiquette::default()
+            },
         };
         let sets: Vec<QuestionSet> = Stage::ALL
             .into_iter()
@@ -745,6 +761,7 @@ mod tests {
             retention_days: None,
             theme: survey::Theme::default(),
             respect_privacy_signals: false,
+            etiquette: survey::Etiquette::default(),
         }
     }
 

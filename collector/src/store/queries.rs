@@ -15,14 +15,20 @@ macro_rules! queries {
             let mut tx = self.pool.begin().await?;
             let now = now_ms();
             let inserted = sqlx::query(
-                "INSERT INTO sites (key, name, allowed_origins, created_at)
-                 SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM sites)
+                "INSERT INTO sites (key, name, allowed_origins, created_at, time_zone, retention_days,
+                                    theme, respect_privacy_signals, etiquette)
+                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE NOT EXISTS (SELECT 1 FROM sites)
                  ON CONFLICT (key) DO NOTHING",
             )
             .bind(&site.key)
             .bind(&site.name)
             .bind(to_json(&site.allowed_origins)?)
             .bind(now)
+            .bind(&site.time_zone)
+            .bind(site.retention_days)
+            .bind(to_json(&site.theme)?)
+            .bind(site.respect_privacy_signals)
+            .bind(to_json(&site.etiquette)?)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -47,7 +53,7 @@ macro_rules! queries {
         }
 
         pub(super) async fn site(&self, key: &str) -> Result<Site, StoreError> {
-            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins, time_zone, retention_days, theme, respect_privacy_signals
+            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins, time_zone, retention_days, theme, respect_privacy_signals, etiquette
                  FROM sites WHERE key = $1")
                 .bind(key)
                 .fetch_optional(&self.pool)
@@ -57,7 +63,7 @@ macro_rules! queries {
         }
 
         pub(super) async fn sites(&self) -> Result<Vec<Site>, StoreError> {
-            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins, time_zone, retention_days, theme, respect_privacy_signals
+            sqlx::query_as::<_, SiteRow>("SELECT key, name, allowed_origins, time_zone, retention_days, theme, respect_privacy_signals, etiquette
                  FROM sites ORDER BY key")
                 .fetch_all(&self.pool)
                 .await?
@@ -69,8 +75,8 @@ macro_rules! queries {
         pub(super) async fn create_site(&self, site: &Site) -> Result<(), StoreError> {
             let inserted = sqlx::query(
                 "INSERT INTO sites (key, name, allowed_origins, time_zone, retention_days, theme,
-                                    created_at, respect_privacy_signals)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                    created_at, respect_privacy_signals, etiquette)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                  ON CONFLICT (key) DO NOTHING",
             )
             .bind(&site.key)
@@ -81,6 +87,7 @@ macro_rules! queries {
             .bind(to_json(&site.theme)?)
             .bind(now_ms())
             .bind(site.respect_privacy_signals)
+            .bind(to_json(&site.etiquette)?)
             .execute(&self.pool)
             .await?
             .rows_affected();
@@ -93,7 +100,7 @@ macro_rules! queries {
         pub(super) async fn update_site(&self, site: &Site) -> Result<(), StoreError> {
             let updated = sqlx::query(
                 "UPDATE sites SET name = $1, allowed_origins = $2, time_zone = $3, retention_days = $4,
-                        theme = $6, respect_privacy_signals = $7
+                        theme = $6, respect_privacy_signals = $7, etiquette = $8
                  WHERE key = $5",
             )
                 .bind(&site.name)
@@ -103,6 +110,7 @@ macro_rules! queries {
                 .bind(&site.key)
                 .bind(to_json(&site.theme)?)
                 .bind(site.respect_privacy_signals)
+                .bind(to_json(&site.etiquette)?)
                 .execute(&self.pool)
                 .await?
                 .rows_affected();
@@ -341,6 +349,27 @@ macro_rules! queries {
         ) -> Result<SaveOutcome, StoreError> {
             let question_set_id = question_set.id;
             let now = now_ms();
+            // One answer per order and stage, whichever browser or device it comes from. (Two
+            // first sends for one order racing on PostgreSQL could both pass; SQLite's single
+            // writer makes it exact.)
+            if let Some(order) = response.context.get("order") {
+                let other: Option<String> = sqlx::query_scalar(
+                    "SELECT id FROM responses
+                     WHERE site = $1 AND order_ref = $2 AND stage = $3 AND id <> $4 LIMIT 1",
+                )
+                .bind(&response.site)
+                .bind(order)
+                .bind(response.stage.as_str())
+                .bind(&response.id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if other.is_some() {
+                    return Err(StoreError::OrderAlreadyAnswered {
+                        stage: response.stage,
+                        order: order.clone(),
+                    });
+                }
+            }
             // Insert first: a concurrent first send of the same id waits on this row, then conflicts.
             let created = sqlx::query(
                 "INSERT INTO responses (id, site, stage, question_set_id, question_set_version, locale,

@@ -1,6 +1,6 @@
 //! The public per-site configuration the widget reads from `GET /v1/sites/{site}/config`.
 
-use crate::{QuestionSet, Stage, Theme};
+use crate::{Etiquette, QuestionSet, Stage, Theme};
 use serde::{Deserialize, Serialize};
 
 /// What the widget needs to know about a site.
@@ -20,6 +20,9 @@ pub struct SiteConfig {
     /// Show nothing to shoppers whose browser sends Global Privacy Control or Do Not Track.
     #[serde(default)]
     pub respect_privacy_signals: bool,
+    /// Triggers, sampling and recontact limits.
+    #[serde(default)]
+    pub etiquette: Etiquette,
 }
 
 /// One stage's survey.

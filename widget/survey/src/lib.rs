@@ -8,11 +8,14 @@
 pub mod condition;
 pub mod config;
 pub mod defaults;
+pub mod eligibility;
+pub mod etiquette;
 pub mod flow;
 pub mod localized;
 pub mod question;
 pub mod question_set;
 pub mod response;
+pub mod sampling;
 pub mod score;
 pub mod stage;
 pub mod theme;
@@ -20,6 +23,7 @@ pub mod validation;
 
 pub use condition::Condition;
 pub use config::{SiteConfig, StageConfig};
+pub use etiquette::{BrowsingTrigger, Etiquette, Recontact};
 pub use localized::Localized;
 pub use question::{ChoiceOption, CsatStyle, Question, QuestionKind};
 pub use question_set::QuestionSet;

@@ -32,6 +32,10 @@ pub struct Response {
     /// Whether the shopper reached the end (later sends may still add answers).
     #[serde(default)]
     pub completed: bool,
+    /// The browser's random visitor id: the sampling key when the context has no order. Used to
+    /// check the sampling draw, never stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor: Option<String>,
 }
 
 /// The answer to one question.

@@ -268,6 +268,7 @@ mod tests {
                 })
                 .collect(),
             completed: true,
+            visitor: None,
         }
     }
 

@@ -28,6 +28,7 @@ struct SiteView {
     retention_days: Option<i64>,
     theme: survey::Theme,
     respect_privacy_signals: bool,
+    etiquette: survey::Etiquette,
 }
 
 impl From<Site> for SiteView {
@@ -40,6 +41,7 @@ impl From<Site> for SiteView {
             retention_days: site.retention_days,
             theme: site.theme,
             respect_privacy_signals: site.respect_privacy_signals,
+            etiquette: site.etiquette,
         }
     }
 }
@@ -59,6 +61,8 @@ struct NewSite {
     theme: survey::Theme,
     #[serde(default)]
     respect_privacy_signals: bool,
+    #[serde(default)]
+    etiquette: survey::Etiquette,
 }
 
 fn utc() -> String {
@@ -77,6 +81,8 @@ struct SiteChanges {
     retention_days: Option<Option<i64>>,
     theme: Option<survey::Theme>,
     respect_privacy_signals: Option<bool>,
+    /// Replaces the whole etiquette (triggers, sampling, recontact limits).
+    etiquette: Option<survey::Etiquette>,
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from one not sent (`None`).
@@ -121,6 +127,7 @@ async fn create(
         retention_days: new.retention_days,
         theme: new.theme,
         respect_privacy_signals: new.respect_privacy_signals,
+        etiquette: new.etiquette,
     };
     site.check().map_err(ApiError::InvalidSite)?;
     state.store.create_site(&site).await?;
@@ -139,7 +146,8 @@ async fn show(
     Ok(Json(load(&state, &key).await?.into()))
 }
 
-/// Changes a site's name, allowed origins, time zone or retention.
+/// Changes a site's name, allowed origins, time zone, retention, theme, privacy-signal setting or
+/// etiquette.
 #[utoipa::path(patch, path = "/sites/{site}", tag = "sites", security(("bearer" = [])), params(("site" = String, Path, description = "The site's key")), request_body = SiteChanges,
     responses((status = 200, body = SiteView), (status = 401, description = "unauthorized", body = ErrorBody), (status = 403, description = "forbidden: the token does not cover this site", body = ErrorBody), (status = 404, description = "site_not_found", body = ErrorBody),
               (status = 422, description = "invalid_site", body = ErrorBody)))]
@@ -168,6 +176,9 @@ async fn update(
     }
     if let Some(respect) = changes.respect_privacy_signals {
         site.respect_privacy_signals = respect;
+    }
+    if let Some(etiquette) = changes.etiquette {
+        site.etiquette = etiquette;
     }
     site.check().map_err(ApiError::InvalidSite)?;
     state.store.update_site(&site).await?;

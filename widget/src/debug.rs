@@ -1,0 +1,27 @@
+//! `?cx_debug=1`: one console group per considered survey, listing every etiquette rule and its
+//! verdict, which answers the store owner's "why didn't it show?".
+
+use survey::eligibility::Verdict;
+use wasm_bindgen::JsValue;
+
+/// Whether the page's URL asks for the debug output.
+pub fn enabled() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|search| search.contains("cx_debug=1"))
+}
+
+/// Prints the verdicts for `stage` as one collapsed console group.
+pub fn print(stage: &str, verdicts: &[Verdict], outcome: &str) {
+    web_sys::console::group_collapsed_1(&JsValue::from_str(&format!(
+        "cx survey: {stage}: {outcome}"
+    )));
+    for verdict in verdicts {
+        let mark = if verdict.passed { "pass" } else { "FAIL" };
+        web_sys::console::log_1(&JsValue::from_str(&format!(
+            "{mark} {}: {}",
+            verdict.rule, verdict.detail
+        )));
+    }
+    web_sys::console::group_end();
+}

@@ -1,0 +1,83 @@
+//! What this browser remembers between pages, in localStorage under the `cx:` namespace: earlier
+//! surveys (for the recontact limits), the random visitor id (the sampling key when there is no
+//! order) and the current visit (counted by the loader). No cookies.
+
+use serde::Serialize;
+use survey::eligibility::History;
+use web_sys::Storage;
+
+/// Earlier surveys, as `survey::eligibility::History` JSON.
+const HISTORY_KEY: &str = "cx:h";
+/// The random visitor id.
+const VISITOR_KEY: &str = "cx:id";
+/// The loader's visit record: `start,last,page views` (ms since the epoch, ms, count).
+const VISIT_KEY: &str = "cx:v";
+
+fn storage() -> Option<Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn read(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// The remembered history; empty when storage is unavailable or holds something unreadable.
+pub fn load() -> History {
+    read(HISTORY_KEY)
+        .and_then(|json| js_sys::JSON::parse(&json).ok())
+        .and_then(|value| serde_wasm_bindgen::from_value(value).ok())
+        .unwrap_or_default()
+}
+
+/// Changes the remembered history; does nothing where storage is unavailable.
+pub fn update(change: impl FnOnce(&mut History)) {
+    let mut history = load();
+    change(&mut history);
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let Ok(value) = history.serialize(&serializer) else {
+        return;
+    };
+    if let (Some(storage), Ok(json)) = (storage(), js_sys::JSON::stringify(&value)) {
+        let _ = storage.set_item(HISTORY_KEY, &String::from(json));
+    }
+}
+
+/// This browser's random visitor id, made on first use; a fresh one per page where storage is
+/// unavailable (such a shopper is then drawn anew on each page, which only matters below 100%).
+pub fn visitor_id() -> Option<String> {
+    if let Some(id) = read(VISITOR_KEY) {
+        return Some(id);
+    }
+    let id = crate::response_id::new_response_id()?;
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(VISITOR_KEY, &id);
+    }
+    Some(id)
+}
+
+/// When the current visit began, from the loader's record; `now` when there is none.
+pub fn visit_started(now: i64) -> i64 {
+    read(VISIT_KEY)
+        .and_then(|record| parse_visit_start(&record))
+        .unwrap_or(now)
+}
+
+/// The start of a `start,last,views` record.
+pub fn parse_visit_start(record: &str) -> Option<i64> {
+    record.split(',').next()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_loaders_visit_record_is_read() {
+        assert_eq!(
+            parse_visit_start("1780000000000,1780000060000,3"),
+            Some(1_780_000_000_000)
+        );
+        assert_eq!(parse_visit_start(""), None);
+        assert_eq!(parse_visit_start("garbage"), None);
+    }
+}
