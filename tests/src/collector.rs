@@ -69,6 +69,20 @@ impl TestCollector {
         format!("http://{}{path}", self.address)
     }
 
+    /// Changes the demo site's settings (theme, etiquette, ...) as the admin API would.
+    pub async fn configure_demo(
+        &self,
+        change: impl FnOnce(&mut collector::store::Site),
+    ) -> anyhow::Result<()> {
+        let store =
+            collector::store::Store::connect(&format!("sqlite://{}", self.database.display()))
+                .await?;
+        let mut site = store.site("demo").await?;
+        change(&mut site);
+        store.update_site(&site).await?;
+        Ok(())
+    }
+
     /// A read connection to the collector's database, to check what it stored.
     pub async fn database(&self) -> anyhow::Result<SqlitePool> {
         let options = SqliteConnectOptions::new()

@@ -431,17 +431,16 @@ async fn the_site_theme_styles_the_survey_and_dark_mode_stays_accessible() -> an
     browser.close().await?;
 
     // The marketer picks an orange brand, square corners, the system font and dark mode.
-    let store =
-        collector::store::Store::connect(&format!("sqlite://{}", collector.database.display()))
-            .await?;
-    let mut site = store.site("demo").await?;
-    site.theme = survey::Theme {
-        brand: "#ff6600".into(),
-        radius: 4,
-        font: survey::theme::Font::System,
-        mode: survey::theme::Mode::Dark,
-    };
-    store.update_site(&site).await?;
+    collector
+        .configure_demo(|site| {
+            site.theme = survey::Theme {
+                brand: "#ff6600".into(),
+                radius: 4,
+                font: survey::theme::Font::System,
+                mode: survey::theme::Mode::Dark,
+            }
+        })
+        .await?;
 
     // A new visitor (the config is cacheable for a minute) sees it.
     let browser = Browser::start().await?;
@@ -470,12 +469,9 @@ async fn the_site_theme_styles_the_survey_and_dark_mode_stays_accessible() -> an
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_site_that_respects_privacy_signals_asks_no_one_who_sends_them() -> anyhow::Result<()> {
     let collector = TestCollector::start().await?;
-    let store =
-        collector::store::Store::connect(&format!("sqlite://{}", collector.database.display()))
-            .await?;
-    let mut site = store.site("demo").await?;
-    site.respect_privacy_signals = true;
-    store.update_site(&site).await?;
+    collector
+        .configure_demo(|site| site.respect_privacy_signals = true)
+        .await?;
 
     let browser = Browser::start().await?;
     browser

@@ -83,7 +83,8 @@ pub struct Moment<'a> {
     pub privacy_signal: bool,
     /// Whether a survey was already shown on this page.
     pub shown_on_page: bool,
-    /// The store called `cx('show', ...)`: every etiquette rule is waived.
+    /// The store called `cx('show', ...)`: triggers, sampling and recontact limits are waived (a
+    /// privacy signal and one survey per page still hold).
     pub forced: bool,
 }
 
@@ -125,14 +126,6 @@ pub fn evaluate(config: &SiteConfig, history: &History, moment: &Moment) -> Vec<
             None => "no question set is published for this stage".into(),
         },
     );
-    if moment.forced {
-        rule(
-            "forced",
-            true,
-            "cx('show') waives the etiquette rules".into(),
-        );
-        return verdicts;
-    }
     let etiquette = &config.etiquette;
     rule(
         "privacy_signal",
@@ -143,6 +136,23 @@ pub fn evaluate(config: &SiteConfig, history: &History, moment: &Moment) -> Vec<
             (true, true) => "the browser sends GPC or Do Not Track, and the site honours it".into(),
         },
     );
+    rule(
+        "one_per_page",
+        !moment.shown_on_page,
+        if moment.shown_on_page {
+            "a survey was already shown on this page".into()
+        } else {
+            "no survey yet on this page".into()
+        },
+    );
+    if moment.forced {
+        rule(
+            "forced",
+            true,
+            "cx('show') waives the triggers, sampling and recontact limits".into(),
+        );
+        return verdicts;
+    }
     if stage == Stage::Browsing {
         let checkout = etiquette.browsing.is_checkout_page(moment.path);
         rule(
@@ -164,15 +174,6 @@ pub fn evaluate(config: &SiteConfig, history: &History, moment: &Moment) -> Vec<
             },
         );
     }
-    rule(
-        "one_per_page",
-        !moment.shown_on_page,
-        if moment.shown_on_page {
-            "a survey was already shown on this page".into()
-        } else {
-            "no survey yet on this page".into()
-        },
-    );
     let shown_this_visit = history.shown_in_visit == Some(moment.visit_started);
     rule(
         "one_per_visit",
@@ -431,17 +432,27 @@ mod tests {
     }
 
     #[test]
-    fn forcing_waives_everything_but_the_question_set() {
+    fn forcing_waives_the_etiquette_but_not_privacy_nor_one_per_page() {
         let mut config = config();
         config.respect_privacy_signals = true;
         config.etiquette.sample_percent.insert(Stage::Browsing, 0);
+        let mut history = History::default();
+        history.record_dismissed(Stage::Browsing, NOW);
         let forced = Moment {
             forced: true,
-            privacy_signal: true,
-            shown_on_page: true,
             ..moment(Stage::Browsing)
         };
-        assert_eq!(refusal(&config, &History::default(), &forced), None);
+        assert_eq!(refusal(&config, &history, &forced), None);
+        let private = Moment {
+            privacy_signal: true,
+            ..forced.clone()
+        };
+        assert_eq!(refusal(&config, &history, &private), Some("privacy_signal"));
+        let second = Moment {
+            shown_on_page: true,
+            ..forced.clone()
+        };
+        assert_eq!(refusal(&config, &history, &second), Some("one_per_page"));
         config.stages.clear();
         assert_eq!(
             refusal(&config, &History::default(), &forced),
