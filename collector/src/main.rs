@@ -58,12 +58,12 @@ fn site_error(e: StoreError, site: &str) -> anyhow::Error {
 
 async fn export_questions(args: QuestionsExportArgs, database_url: &str) -> anyhow::Result<()> {
     let store = open_store(database_url).await?;
-    store
+    let site = store
         .site(&args.site)
         .await
         .map_err(|e| site_error(e, &args.site))?;
     let sets = store.published_question_sets(&args.site).await?;
-    let text = question_file::render(&args.site, &sets).map_err(anyhow::Error::msg)?;
+    let text = question_file::render(&site, &sets).map_err(anyhow::Error::msg)?;
     match &args.output {
         Some(path) => {
             std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?
@@ -77,13 +77,19 @@ async fn import_questions(args: QuestionsImportArgs, database_url: &str) -> anyh
     let name = args.file.display().to_string();
     let text = std::fs::read_to_string(&args.file).with_context(|| format!("reading {name}"))?;
     // Checked whole before anything is saved: a file with one bad stage changes nothing.
-    let sets = question_file::parse(&name, &text).map_err(anyhow::Error::msg)?;
+    let file = question_file::parse(&name, &text).map_err(anyhow::Error::msg)?;
     let store = open_store(database_url).await?;
-    let report = question_file::import(&store, &args.site, sets, args.publish)
+    let report = question_file::import(&store, &args.site, file, args.publish)
         .await
         .map_err(|e| site_error(e, &args.site))?;
+    for setting in report.changed {
+        println!("{setting}: updated");
+    }
+    for setting in report.unchanged {
+        println!("{setting}: unchanged");
+    }
     let state = if args.publish { "published" } else { "draft" };
-    for (stage, outcome) in report {
+    for (stage, outcome) in report.stages {
         match outcome {
             Imported::Unchanged { version } => println!("{stage}: unchanged (version {version})"),
             Imported::NewVersion { version } => {

@@ -1,8 +1,20 @@
 //! The question-set file marketers keep in version control (`collector questions import|export`):
-//! TOML, one table per stage, every question type, condition and translation, flatter than the
-//! API's JSON so it reads and diffs well.
+//! TOML, one table per stage, every question type, condition and translation, plus the site's theme
+//! and etiquette (triggers, sampling, recontact limits), flatter than the API's JSON so it reads and
+//! diffs well. `[theme]` and `[etiquette]` are optional: an import leaves what a file omits alone.
 //!
 //! ```toml
+//! [theme]
+//! brand = "#1d5d8f"
+//! mode = "auto"
+//!
+//! [etiquette.browsing]
+//! page_views = 3         # 0 turns a trigger off
+//! checkout_paths = ["/cart", "/checkout"]
+//!
+//! [etiquette.sample_percent]
+//! browsing = 20
+//!
 //! [[checkout]]
 //! id = "csat"
 //! kind = "csat"          # nps, csat, ces, yes_no, single_choice, multiple_choice, text
@@ -22,11 +34,34 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use survey::question::DEFAULT_TEXT_LENGTH;
 use survey::{
-    ChoiceOption, Condition, CsatStyle, Localized, Question, QuestionKind, QuestionSet, Stage,
+    ChoiceOption, Condition, CsatStyle, Etiquette, Localized, Question, QuestionKind, QuestionSet,
+    Stage, Theme,
 };
 
-/// A whole file: each stage's questions, in order.
-pub type QuestionFile = BTreeMap<Stage, Vec<FileQuestion>>;
+/// A whole file: the site's look and etiquette, and each stage's questions, in order.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct QuestionFile {
+    /// How the survey looks; left alone by an import when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<Theme>,
+    /// Browsing triggers, sampling and recontact limits; left alone by an import when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etiquette: Option<Etiquette>,
+    /// Each stage's questions.
+    #[serde(flatten)]
+    pub stages: BTreeMap<Stage, Vec<FileQuestion>>,
+}
+
+/// A parsed and checked file, in the model's terms.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SiteFile {
+    /// The theme, if the file sets one.
+    pub theme: Option<Theme>,
+    /// The etiquette, if the file sets one.
+    pub etiquette: Option<Etiquette>,
+    /// Each stage's questions.
+    pub sets: BTreeMap<Stage, Vec<Question>>,
+}
 
 /// One question as written in the file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -176,10 +211,18 @@ impl FileQuestion {
 }
 
 /// Parses and checks a whole file; the error names the file and what is wrong where.
-pub fn parse(name: &str, text: &str) -> Result<BTreeMap<Stage, Vec<Question>>, String> {
+pub fn parse(name: &str, text: &str) -> Result<SiteFile, String> {
     let file: QuestionFile = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+    if let Some(theme) = &file.theme {
+        theme.check().map_err(|e| format!("{name}: {e}"))?;
+    }
+    if let Some(etiquette) = &file.etiquette {
+        etiquette
+            .check()
+            .map_err(|e| format!("{name}: etiquette.{e}"))?;
+    }
     let mut sets = BTreeMap::new();
-    for (stage, questions) in file {
+    for (stage, questions) in file.stages {
         let questions = questions
             .into_iter()
             .map(FileQuestion::into_question)
@@ -194,12 +237,17 @@ pub fn parse(name: &str, text: &str) -> Result<BTreeMap<Stage, Vec<Question>>, S
         .map_err(|e| format!("{name}: stage {stage}: {e}"))?;
         sets.insert(stage, questions);
     }
-    Ok(sets)
+    Ok(SiteFile {
+        theme: file.theme,
+        etiquette: file.etiquette,
+        sets,
+    })
 }
 
-/// The file form of question sets, with a header saying where it came from.
-pub fn render(site: &str, sets: &[QuestionSet]) -> Result<String, String> {
-    let file: QuestionFile = sets
+/// The file form of a site's theme, etiquette and question sets, with a header saying where it
+/// came from.
+pub fn render(site: &crate::store::Site, sets: &[QuestionSet]) -> Result<String, String> {
+    let stages = sets
         .iter()
         .map(|set| {
             (
@@ -211,6 +259,12 @@ pub fn render(site: &str, sets: &[QuestionSet]) -> Result<String, String> {
             )
         })
         .collect();
+    let file = QuestionFile {
+        theme: Some(site.theme.clone()),
+        etiquette: Some(site.etiquette.clone()),
+        stages,
+    };
+    let site = &site.key;
     let body = toml::to_string(&file).map_err(|e| e.to_string())?;
     let versions: Vec<String> = sets
         .iter()
@@ -238,18 +292,53 @@ pub enum Imported {
     },
 }
 
-/// Saves every stage of `sets` whose questions differ from its latest version as a new version,
-/// publishing it (or the unchanged latest one) when `publish` is set.
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImportReport {
+    /// Each stage in the file.
+    pub stages: Vec<(Stage, Imported)>,
+    /// The site settings (`theme`, `etiquette`) the file changed.
+    pub changed: Vec<&'static str>,
+    /// The site settings the file sets as they already were.
+    pub unchanged: Vec<&'static str>,
+}
+
+/// Applies the file's theme and etiquette to the site, then saves every stage whose questions
+/// differ from its latest version as a new version, publishing it (or the unchanged latest one)
+/// when `publish` is set.
 pub async fn import(
     store: &crate::store::Store,
     site: &str,
-    sets: BTreeMap<Stage, Vec<Question>>,
+    file: SiteFile,
     publish: bool,
-) -> Result<Vec<(Stage, Imported)>, crate::store::StoreError> {
+) -> Result<ImportReport, crate::store::StoreError> {
     use crate::store::QuestionSetStatus;
-    store.site(site).await?;
+    let mut report = ImportReport::default();
+    let mut settings = store.site(site).await?;
+    let before = settings.clone();
+    if let Some(theme) = file.theme {
+        let slot = if theme == settings.theme {
+            &mut report.unchanged
+        } else {
+            &mut report.changed
+        };
+        slot.push("theme");
+        settings.theme = theme;
+    }
+    if let Some(etiquette) = file.etiquette {
+        let slot = if etiquette == settings.etiquette {
+            &mut report.unchanged
+        } else {
+            &mut report.changed
+        };
+        slot.push("etiquette");
+        settings.etiquette = etiquette;
+    }
+    if settings != before {
+        store.update_site(&settings).await?;
+    }
+    let sets = file.sets;
     let existing = store.question_set_versions(site).await?;
-    let mut report = Vec::new();
     for (stage, questions) in sets {
         let latest = existing
             .iter()
@@ -273,7 +362,7 @@ pub async fn import(
                 .set_question_set_status(site, stage, version, QuestionSetStatus::Published)
                 .await?;
         }
-        report.push((stage, outcome));
+        report.stages.push((stage, outcome));
     }
     Ok(report)
 }
@@ -288,11 +377,18 @@ mod tests {
             .into_iter()
             .map(survey::defaults::question_set)
             .collect();
-        let text = render("demo", &sets).expect("renders");
+        let mut site = crate::store::Site::demo();
+        site.theme.mode = survey::theme::Mode::Auto;
+        site.etiquette.browsing.page_views = 0;
+        site.etiquette.sample_percent.insert(Stage::Delivery, 25);
+        let text = render(&site, &sets).expect("renders");
         let parsed = parse("demo.toml", &text).expect("parses");
         for set in &sets {
-            assert_eq!(parsed[&set.stage], set.questions, "{}", set.stage);
+            assert_eq!(parsed.sets[&set.stage], set.questions, "{}", set.stage);
         }
+        assert_eq!(parsed.theme.as_ref(), Some(&site.theme));
+        assert_eq!(parsed.etiquette.as_ref(), Some(&site.etiquette));
+        assert!(text.contains("[etiquette.browsing]"), "{text}");
         assert!(text.contains("[[checkout]]"), "{text}");
         assert!(text.contains("kind = \"csat\""), "{text}");
     }
@@ -310,8 +406,9 @@ mod tests {
             ]
         "#;
         let sets = parse("f.toml", text).expect("parses");
+        assert_eq!((sets.theme, sets.etiquette), (None, None), "left alone");
         assert!(matches!(
-            &sets[&Stage::Browsing][0].kind,
+            &sets.sets[&Stage::Browsing][0].kind,
             QuestionKind::MultipleChoice { options } if options.len() == 2
         ));
     }
@@ -343,5 +440,22 @@ mod tests {
         let unknown_stage = "[[payment]]\nid = \"a\"\nkind = \"nps\"\ntext = { en = \"?\" }\n";
         let error = parse("sets.toml", unknown_stage).expect_err("unknown stage");
         assert!(error.contains("payment"), "{error}");
+    }
+
+    #[test]
+    fn a_bad_theme_or_etiquette_is_named() {
+        let error = parse("s.toml", "[theme]\nradius = 99\n").expect_err("radius");
+        assert!(
+            error.contains("s.toml") && error.contains("theme.radius"),
+            "{error}"
+        );
+        let error =
+            parse("s.toml", "[etiquette.sample_percent]\ncheckout = 101\n").expect_err("percent");
+        assert!(
+            error.contains("etiquette.sample_percent.checkout"),
+            "{error}"
+        );
+        let error = parse("s.toml", "[etiquette.browsing]\npage_view = 3\n").expect_err("typo");
+        assert!(error.contains("page_view"), "{error}");
     }
 }

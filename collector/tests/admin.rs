@@ -639,11 +639,20 @@ async fn question_sets_round_trip_through_a_file(engine: Engine) {
     let exported = std::fs::read_to_string(&file).expect("written");
     assert!(exported.contains("[[checkout]]"), "{exported}");
 
-    // A marketer rewords the checkout question and adds a Polish-only tweak; nothing else changes.
+    assert!(exported.contains("[etiquette.recontact]"), "{exported}");
+    assert!(exported.contains("[theme]"), "{exported}");
+
+    // A marketer rewords the checkout question and samples a fifth of browsing visitors; nothing
+    // else changes.
     let edited = exported.replace(
         "How satisfied are you with your purchase?",
         "How was your purchase?",
+    ) + "\n";
+    let edited = edited.replace(
+        "[etiquette.sample_percent]\n",
+        "[etiquette.sample_percent]\nbrowsing = 20\n",
     );
+    assert!(edited.contains("browsing = 20"), "{edited}");
     std::fs::write(&file, &edited).expect("write");
     let (ok, stdout, stderr) = collector_cli(
         &[
@@ -665,6 +674,8 @@ async fn question_sets_round_trip_through_a_file(engine: Engine) {
         stdout.contains("delivery: unchanged (version 1)"),
         "{stdout}"
     );
+    assert!(stdout.contains("etiquette: updated"), "{stdout}");
+    assert!(stdout.contains("theme: unchanged"), "{stdout}");
     let config: survey::SiteConfig = app
         .get("/v1/sites/demo/config")
         .await
@@ -679,6 +690,7 @@ async fn question_sets_round_trip_through_a_file(engine: Engine) {
         checkout.questions[0].text.get("en"),
         "How was your purchase?"
     );
+    assert_eq!(config.etiquette.sample_percent(survey::Stage::Browsing), 20);
 
     let (ok, stdout, _) =
         collector_cli(&["questions", "import", "--site", "demo", &file_arg], &url);
@@ -1010,7 +1022,7 @@ async fn etiquette_is_checked_reaches_the_config_and_the_sample_is_enforced(engi
     assert_eq!(etiquette["browsing"]["exit_intent"], true);
 
     let changed = json!({ "etiquette": {
-        "browsing": { "page_views": null, "seconds_on_site": 30, "scroll_percent": 60,
+        "browsing": { "page_views": 0, "seconds_on_site": 30, "scroll_percent": 60,
                       "exit_intent": false, "checkout_paths": ["/demo/cart"] },
         "sample_percent": { "delivery": 50 },
         "recontact": { "stage_days_after_answer": 90 }
@@ -1021,7 +1033,7 @@ async fn etiquette_is_checked_reaches_the_config_and_the_sample_is_enforced(engi
     assert_eq!(status, StatusCode::OK, "{site}");
     let etiquette = site_config(&app).await["etiquette"].clone();
     assert_eq!(etiquette["browsing"]["seconds_on_site"], 30);
-    assert_eq!(etiquette["browsing"]["page_views"], Value::Null);
+    assert_eq!(etiquette["browsing"]["page_views"], 0);
     assert_eq!(etiquette["sample_percent"]["delivery"], 50);
     assert_eq!(etiquette["recontact"]["stage_days_after_answer"], 90);
     // Fields left out take their defaults.

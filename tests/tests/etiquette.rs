@@ -60,7 +60,7 @@ async fn a_browsing_survey_comes_on_the_third_page_view_but_never_on_a_checkout_
     collector
         .configure_demo(|site| {
             site.etiquette.browsing = BrowsingTrigger {
-                page_views: Some(3),
+                page_views: 3,
                 exit_intent: false,
                 checkout_paths: vec!["/demo/cart".into()],
                 ..BrowsingTrigger::default()
@@ -120,7 +120,7 @@ async fn a_browsing_survey_comes_on_the_third_page_view_but_never_on_a_checkout_
 async fn time_scroll_and_exit_intent_each_trigger_a_browsing_survey() -> anyhow::Result<()> {
     let collector = TestCollector::start().await?;
     let only = |trigger: BrowsingTrigger| BrowsingTrigger {
-        page_views: None,
+        page_views: 0,
         exit_intent: false,
         ..trigger
     };
@@ -128,7 +128,7 @@ async fn time_scroll_and_exit_intent_each_trigger_a_browsing_survey() -> anyhow:
         (
             "two seconds on the site",
             only(BrowsingTrigger {
-                seconds_on_site: Some(2),
+                seconds_on_site: 2,
                 ..BrowsingTrigger::default()
             }),
             "",
@@ -136,7 +136,7 @@ async fn time_scroll_and_exit_intent_each_trigger_a_browsing_survey() -> anyhow:
         (
             "scrolling past half the page",
             only(BrowsingTrigger {
-                scroll_percent: Some(50),
+                scroll_percent: 50,
                 ..BrowsingTrigger::default()
             }),
             "document.body.style.minHeight = '4000px'; scrollTo(0, 3000);",
@@ -144,7 +144,7 @@ async fn time_scroll_and_exit_intent_each_trigger_a_browsing_survey() -> anyhow:
         (
             "the pointer leaving for the browser's bar",
             BrowsingTrigger {
-                page_views: None,
+                page_views: 0,
                 exit_intent: true,
                 ..BrowsingTrigger::default()
             },

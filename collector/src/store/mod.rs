@@ -102,6 +102,28 @@ pub struct Site {
 }
 
 impl Site {
+    /// The demo store's site, as a fresh collector creates it.
+    pub fn demo() -> Site {
+        Site {
+            key: "demo".into(),
+            name: "Demo store".into(),
+            allowed_origins: vec!["http://localhost:*".into(), "http://127.0.0.1:*".into()],
+            time_zone: "UTC".into(),
+            retention_days: None,
+            theme: survey::Theme::default(),
+            respect_privacy_signals: false,
+            etiquette: survey::Etiquette {
+                browsing: survey::BrowsingTrigger {
+                    checkout_paths: vec!["/demo/cart".into()],
+                    ..survey::BrowsingTrigger::default()
+                },
+                // No recontact limits, so the demo store can be tried again and again.
+                recontact: survey::Recontact::none(),
+                ..survey::Etiquette::default()
+            },
+        }
+    }
+
     /// Checks a site definition; the error names the field and what is allowed.
     pub fn check(&self) -> Result<(), String> {
         self.theme.check()?;
@@ -494,20 +516,7 @@ impl Store {
 
     /// Creates the `demo` site and every stage's default question set, when there is no site yet.
     pub async fn seed_demo_site(&self) -> Result<bool, StoreError> {
-        let demo = Site {
-            key: "demo".into(),
-            name: "Demo store".into(),
-            allowed_origins: vec!["http://localhost:*".into(), "http://127.0.0.1:*".into()],
-            time_zone: "UTC".into(),
-            retention_days: None,
-            theme: survey::Theme::default(),
-            respect_privacy_signals: false,
-            // No recontact limits, so the demo store can be tried again and again.
-            etiquette: survey::Etiquette {
-                recontact: survey::Recontact::none(),
-                ..survey::Etiquette::default()
-            },
-        };
+        let demo = Site::demo();
         let sets: Vec<QuestionSet> = Stage::ALL
             .into_iter()
             .map(survey::defaults::question_set)

@@ -24,12 +24,12 @@ pub struct Etiquette {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct BrowsingTrigger {
-    /// Due on the Nth page view of a visit (none: off).
-    pub page_views: Option<u32>,
-    /// Due this many seconds after the visit began (none: off).
-    pub seconds_on_site: Option<u32>,
-    /// Due once the shopper has scrolled this far down a page, in percent (none: off).
-    pub scroll_percent: Option<u8>,
+    /// Due on the Nth page view of a visit (0: off).
+    pub page_views: u32,
+    /// Due this many seconds after the visit began (0: off).
+    pub seconds_on_site: u32,
+    /// Due once the shopper has scrolled this far down a page, in percent (0: off).
+    pub scroll_percent: u8,
     /// Due when the shopper seems to leave: the pointer heads for the browser's bar on a desktop, a
     /// fast scroll up on a phone.
     pub exit_intent: bool,
@@ -40,9 +40,9 @@ pub struct BrowsingTrigger {
 impl Default for BrowsingTrigger {
     fn default() -> Self {
         BrowsingTrigger {
-            page_views: Some(3),
-            seconds_on_site: None,
-            scroll_percent: None,
+            page_views: 3,
+            seconds_on_site: 0,
+            scroll_percent: 0,
             exit_intent: true,
             checkout_paths: vec!["/cart".into(), "/checkout".into()],
         }
@@ -110,13 +110,8 @@ impl Etiquette {
             ));
         }
         let browsing = &self.browsing;
-        if browsing.scroll_percent.is_some_and(|p| p > 100) {
-            return Err("browsing.scroll_percent: must be 0 to 100".into());
-        }
-        if browsing.page_views == Some(0) {
-            return Err(
-                "browsing.page_views: must be at least 1 (or left out to turn it off)".into(),
-            );
+        if browsing.scroll_percent > 100 {
+            return Err("browsing.scroll_percent: must be 0 (off) to 100".into());
         }
         if let Some(path) = browsing.checkout_paths.iter().find(|p| !p.starts_with('/')) {
             return Err(format!(
@@ -144,13 +139,13 @@ mod tests {
     fn sampling_and_triggers_parse_from_their_json() {
         let parsed: Etiquette = serde_json::from_str(
             r#"{"sample_percent": {"browsing": 20},
-                "browsing": {"page_views": null, "seconds_on_site": 45, "exit_intent": false}}"#,
+                "browsing": {"page_views": 0, "seconds_on_site": 45, "exit_intent": false}}"#,
         )
         .expect("parses");
         assert_eq!(parsed.sample_percent(Stage::Browsing), 20);
         assert_eq!(parsed.sample_percent(Stage::Delivery), 100);
-        assert_eq!(parsed.browsing.page_views, None);
-        assert_eq!(parsed.browsing.seconds_on_site, Some(45));
+        assert_eq!(parsed.browsing.page_views, 0);
+        assert_eq!(parsed.browsing.seconds_on_site, 45);
         assert!(!parsed.browsing.exit_intent);
         assert!(serde_json::from_str::<Etiquette>(r#"{"sampling": 5}"#).is_err());
     }
