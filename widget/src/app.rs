@@ -3,7 +3,6 @@
 use crate::components::{QuestionView, SurveyCard, ThankYou};
 use crate::i18n::Locale;
 use crate::state::{Action, Step, SurveyState};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use survey::{QuestionSet, Response};
@@ -33,30 +32,35 @@ pub struct SurveyProps {
     pub emit: js_sys::Function,
 }
 
-/// What the store's listeners are told.
-#[derive(Serialize)]
-struct Event<'a> {
-    stage: &'a str,
-    response: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    question: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    value: Option<&'a survey::AnswerValue>,
+/// Calls the loader's `emit(name, detail)` with `{stage, response, question?, value?}`.
+fn emit(props: &SurveyProps, name: &str, answer: Option<&survey::Answer>) {
+    let detail = js_sys::Object::new();
+    let set = |key: &str, value: JsValue| {
+        let _ = js_sys::Reflect::set(&detail, &JsValue::from_str(key), &value);
+    };
+    set("stage", props.question_set.stage.as_str().into());
+    set("response", props.response_id.as_str().into());
+    if let Some(answer) = answer {
+        set("question", answer.question.as_str().into());
+        set("value", answer_value(&answer.value));
+    }
+    let _ = props
+        .emit
+        .call2(&JsValue::NULL, &JsValue::from_str(name), &detail);
 }
 
-/// Calls the loader's `emit(name, detail)`.
-fn emit(props: &SurveyProps, name: &str, question: Option<&survey::Answer>) {
-    let event = Event {
-        stage: props.question_set.stage.as_str(),
-        response: &props.response_id,
-        question: question.map(|a| a.question.as_str()),
-        value: question.map(|a| &a.value),
-    };
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    if let Ok(detail) = event.serialize(&serializer) {
-        let _ = props
-            .emit
-            .call2(&JsValue::NULL, &JsValue::from_str(name), &detail);
+/// An answer's value as the plain JS value its JSON would parse to.
+fn answer_value(value: &survey::AnswerValue) -> JsValue {
+    use survey::AnswerValue;
+    match value {
+        AnswerValue::Score(score) => JsValue::from_f64(*score as f64),
+        AnswerValue::YesNo(yes) => JsValue::from_bool(*yes),
+        AnswerValue::Text(text) => JsValue::from_str(text),
+        AnswerValue::Choices(choices) => choices
+            .iter()
+            .map(|c| JsValue::from_str(c))
+            .collect::<js_sys::Array>()
+            .into(),
     }
 }
 
@@ -171,13 +175,7 @@ fn deliver(props: &SurveyProps, state: &SurveyState) {
         completed: state.completed(),
         visitor: props.visitor.clone(),
     };
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let Ok(value) = response.serialize(&serializer) else {
-        return;
-    };
-    let Ok(body) = js_sys::JSON::stringify(&value) else {
-        return;
-    };
+    let body = JsValue::from_str(&survey::encode::response(&response));
     let key = JsValue::from_str(&format!("cx:r:{}", props.response_id));
     // The loader never throws; if it somehow did, the answer stays unsent rather than breaking the page.
     let _ = props.deliver.call2(&JsValue::NULL, &key, &body);

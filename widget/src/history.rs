@@ -2,7 +2,7 @@
 //! surveys (for the recontact limits), the random visitor id (the sampling key when there is no
 //! order) and the current visit (counted by the loader). No cookies.
 
-use serde::Serialize;
+use crate::js_json;
 use survey::eligibility::History;
 use web_sys::Storage;
 
@@ -24,8 +24,8 @@ fn read(key: &str) -> Option<String> {
 /// The remembered history; empty when storage is unavailable or holds something unreadable.
 pub fn load() -> History {
     read(HISTORY_KEY)
-        .and_then(|json| js_sys::JSON::parse(&json).ok())
-        .and_then(|value| serde_wasm_bindgen::from_value(value).ok())
+        .and_then(|json| js_json::parse(&json))
+        .map(|value| survey::decode::history(&value))
         .unwrap_or_default()
 }
 
@@ -33,12 +33,8 @@ pub fn load() -> History {
 pub fn update(change: impl FnOnce(&mut History)) {
     let mut history = load();
     change(&mut history);
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let Ok(value) = history.serialize(&serializer) else {
-        return;
-    };
-    if let (Some(storage), Ok(json)) = (storage(), js_sys::JSON::stringify(&value)) {
-        let _ = storage.set_item(HISTORY_KEY, &String::from(json));
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(HISTORY_KEY, &survey::encode::history(&history));
     }
 }
 

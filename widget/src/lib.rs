@@ -11,14 +11,15 @@ pub mod components;
 pub mod debug;
 pub mod history;
 pub mod i18n;
+pub mod js_json;
 pub mod mount;
 pub mod privacy;
 pub mod response_id;
 pub mod state;
 
 use std::collections::BTreeMap;
+use survey::Stage;
 use survey::eligibility::{self, Moment};
-use survey::{SiteConfig, Stage};
 use wasm_bindgen::prelude::*;
 
 /// Shows the survey of `stage` from `config` (the site's public config) if the etiquette allows,
@@ -58,7 +59,7 @@ pub fn show(
     let Ok(stage_name) = stage.parse::<Stage>() else {
         return skip("unknown_stage");
     };
-    let Ok(config) = serde_wasm_bindgen::from_value::<SiteConfig>(config) else {
+    let Some(config) = survey::decode::site_config(&js_json::Json(config)) else {
         return skip("unreadable_config");
     };
     let Some(visitor) = history::visitor_id() else {
@@ -134,24 +135,27 @@ fn emit_skip(emit: &js_sys::Function, stage: &str, reason: &str) {
 
 /// The store's context object as string entries; numbers are kept, anything else is dropped.
 fn context_entries(context: &JsValue) -> BTreeMap<String, String> {
+    let mut entries = BTreeMap::new();
     let Some(object) = context.dyn_ref::<js_sys::Object>() else {
-        return BTreeMap::new();
+        return entries;
     };
-    js_sys::Object::entries(object)
-        .iter()
-        .filter_map(|entry| {
-            let pair = js_sys::Array::from(&entry);
-            let key = pair.get(0).as_string()?;
-            let value = pair.get(1);
-            // Formatted by JS, so a number reads as the store wrote it (1042, not 1042.0).
-            let value = value.as_string().or_else(|| {
-                value.as_f64()?;
-                js_sys::Number::from(value)
-                    .to_string_with_radix(10)
-                    .ok()
-                    .map(String::from)
-            })?;
-            Some((key, value))
-        })
-        .collect()
+    // Inserted one by one: collecting into a BTreeMap sorts first, and the sort's code is large.
+    for entry in js_sys::Object::entries(object).iter() {
+        let pair = js_sys::Array::from(&entry);
+        let (Some(key), value) = (pair.get(0).as_string(), pair.get(1)) else {
+            continue;
+        };
+        // Formatted by JS, so a number reads as the store wrote it (1042, not 1042.0).
+        let value = value.as_string().or_else(|| {
+            value.as_f64()?;
+            js_sys::Number::from(value)
+                .to_string_with_radix(10)
+                .ok()
+                .map(String::from)
+        });
+        if let Some(value) = value {
+            entries.insert(key, value);
+        }
+    }
+    entries
 }

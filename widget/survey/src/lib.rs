@@ -7,8 +7,10 @@
 
 pub mod condition;
 pub mod config;
+pub mod decode;
 pub mod defaults;
 pub mod eligibility;
+pub mod encode;
 pub mod etiquette;
 pub mod flow;
 pub mod localized;
