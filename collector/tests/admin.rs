@@ -947,11 +947,12 @@ async fn a_site_theme_is_checked_and_reaches_the_widget_config(engine: Engine) {
         .expect("json");
     assert_eq!(
         config["theme"],
-        json!({ "brand": "#1d5d8f", "radius": 12, "font": "inherit", "mode": "light" })
+        json!({ "brand": "#1d5d8f", "radius": 12, "font": "inherit", "mode": "light",
+                "corner": "right", "container": "" })
     );
 
-    let theme =
-        json!({ "theme": { "brand": "#ff6600", "radius": 4, "font": "system", "mode": "auto" } });
+    let theme = json!({ "theme": { "brand": "#ff6600", "radius": 4, "font": "system", "mode": "auto",
+                                   "corner": "left", "container": "#survey-slot" } });
     let (status, site) = app
         .admin(Method::PATCH, "/sites/demo", Some(&token), Some(&theme))
         .await;

@@ -28,6 +28,8 @@ pub enum Screen {
     Desktop,
     /// A 360x740 phone with a touch screen (Chrome's mobile emulation).
     Phone,
+    /// The narrowest phone the survey supports: 320x568 with touch.
+    Narrow,
 }
 
 /// The phone's viewport width in CSS pixels.
@@ -80,9 +82,13 @@ impl Browser {
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
         });
-        if screen == Screen::Phone {
+        if let Some((width, height)) = match screen {
+            Screen::Desktop => None,
+            Screen::Phone => Some((PHONE_WIDTH, 740)),
+            Screen::Narrow => Some((320, 568)),
+        } {
             options["mobileEmulation"] = json!({
-                "deviceMetrics": { "width": PHONE_WIDTH, "height": 740, "pixelRatio": 2, "touch": true },
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 2, "touch": true },
                 "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 \
                               (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36",
             });

@@ -6,6 +6,7 @@
 
 pub mod browser;
 pub mod collector;
+pub mod pixels;
 pub mod selectors;
 pub mod wait;
 

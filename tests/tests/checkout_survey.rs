@@ -438,6 +438,7 @@ async fn the_site_theme_styles_the_survey_and_dark_mode_stays_accessible() -> an
                 radius: 4,
                 font: survey::theme::Font::System,
                 mode: survey::theme::Mode::Dark,
+                ..survey::Theme::default()
             }
         })
         .await?;

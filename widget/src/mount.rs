@@ -3,7 +3,7 @@
 use crate::app::{Survey, SurveyProps};
 use std::cell::Cell;
 use survey::Theme;
-use survey::theme::{Font, Mode};
+use survey::theme::{Corner, Font, Mode};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
@@ -37,6 +37,16 @@ fn mount(props: SurveyProps, theme: &Theme) -> Option<()> {
     let body = document.body()?;
     let host: HtmlElement = document.create_element(HOST_TAG).ok()?.dyn_into().ok()?;
     apply_theme(&window, &body, &host, theme);
+    // Inline in the store's container when it names one that is on this page; else the popover.
+    let container = Some(theme.container.as_str())
+        .filter(|selector| !selector.is_empty())
+        .and_then(|selector| document.query_selector(selector).ok().flatten());
+    let placement = match (&container, theme.corner) {
+        (Some(_), _) => "inline",
+        (None, Corner::Right) => "right",
+        (None, Corner::Left) => "left",
+    };
+    let _ = host.set_attribute("data-placement", placement);
     let shadow = host
         .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
         .ok()?;
@@ -45,7 +55,10 @@ fn mount(props: SurveyProps, theme: &Theme) -> Option<()> {
     shadow.append_child(&style).ok()?;
     let root = document.create_element("div").ok()?;
     shadow.append_child(&root).ok()?;
-    body.append_child(&host).ok()?;
+    match container {
+        Some(container) => container.append_child(&host).ok()?,
+        None => body.append_child(&host).ok()?,
+    };
     yew::Renderer::<Survey>::with_root_and_props(root.unchecked_into(), props).render();
     Some(())
 }

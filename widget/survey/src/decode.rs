@@ -8,7 +8,7 @@
 
 use crate::eligibility::History;
 use crate::etiquette::{BrowsingTrigger, Etiquette, Recontact};
-use crate::theme::{Font, Mode, Theme};
+use crate::theme::{Corner, Font, Mode, Theme};
 use crate::{
     ChoiceOption, Condition, CsatStyle, Localized, Question, QuestionKind, QuestionSet, SiteConfig,
     Stage, StageConfig,
@@ -198,6 +198,14 @@ fn theme<V: Value>(value: &V) -> Option<Theme> {
             "auto" => Some(Mode::Auto),
             _ => None,
         })?,
+        corner: or_default(value, "corner", default.corner, |c| {
+            match c.text()?.as_str() {
+                "right" => Some(Corner::Right),
+                "left" => Some(Corner::Left),
+                _ => None,
+            }
+        })?,
+        container: or_default(value, "container", default.container, V::text)?,
     })
 }
 
@@ -380,6 +388,8 @@ pub(crate) mod tests {
                 radius: 3,
                 font: Font::System,
                 mode: Mode::Auto,
+                corner: Corner::Left,
+                container: "#survey-slot".into(),
             },
             respect_privacy_signals: true,
             etiquette,

@@ -16,6 +16,23 @@ pub struct Theme {
     pub font: Font,
     /// Light, dark, or as the shopper's system prefers.
     pub mode: Mode,
+    /// Which bottom corner the popover sits in (phones get a bottom sheet either way).
+    pub corner: Corner,
+    /// A CSS selector of an element of the store's page to show the survey in, inline, instead of
+    /// the popover (empty: the popover). Where no element matches, the popover is used.
+    pub container: String,
+}
+
+/// The popover's corner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Corner {
+    /// Bottom right.
+    #[default]
+    Right,
+    /// Bottom left (e.g. where the store's chat button takes the right).
+    Left,
 }
 
 /// Which font the survey uses.
@@ -51,6 +68,8 @@ impl Default for Theme {
             radius: 12,
             font: Font::Inherit,
             mode: Mode::Light,
+            corner: Corner::Right,
+            container: String::new(),
         }
     }
 }
@@ -63,6 +82,9 @@ impl Theme {
                 "theme.brand must be a colour written #rrggbb, got {:?}",
                 self.brand
             ));
+        }
+        if self.container.len() > 200 {
+            return Err("theme.container must be a CSS selector of at most 200 characters".into());
         }
         if self.radius > 24 {
             return Err(format!(
