@@ -21,6 +21,7 @@ on_both_engines!(
     readiness_and_metrics_tell_what_happened,
     concurrent_answers_are_all_stored_and_a_conflict_spoils_none,
     an_order_gets_one_answer_per_stage_whatever_the_device,
+    the_hosted_page_and_its_email_links_carry_the_context_safely,
 );
 
 fn checkout_response(id: &str) -> Value {
@@ -723,6 +724,7 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_exists() 
         ("/v1/admin/sites/{site}/comments", "get"),
         ("/v1/admin/sites/{site}/responses/export", "get"),
         ("/v1/admin/sites/{site}/erasures", "post"),
+        ("/v1/admin/sites/{site}/email-links/{stage}", "get"),
         ("/v1/admin/sites/{site}/webhooks", "get"),
         ("/v1/admin/sites/{site}/webhooks", "post"),
         ("/v1/admin/sites/{site}/webhooks/{id}", "delete"),
@@ -852,5 +854,100 @@ async fn an_order_gets_one_answer_per_stage_whatever_the_device(engine: Engine) 
             .response("demo", "order-once-laptop-0001")
             .await
             .is_err()
+    );
+}
+
+async fn the_hosted_page_and_its_email_links_carry_the_context_safely(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let page = app
+        .get("/s/demo/delivery?order=1042&lang=pl&score=9&note=%3C/script%3E%3Cscript%3Ealert(1)")
+        .await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(
+        page.headers()[header::CONTENT_TYPE],
+        "text/html; charset=utf-8"
+    );
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains(r#"<script async src="/w.js" data-site="demo"></script>"#),
+        "{html}"
+    );
+    assert!(html.contains("cx('locale', 'pl');"), "{html}");
+    assert!(
+        html.contains(r#"cx('show', 'delivery', {"note":"\u003c/script>\u003cscript>alert(1)","order":"1042"}, 'hosted');"#),
+        "the context, with nothing that can close the script: {html}"
+    );
+    assert!(!html.contains("\"score\""), "the score is not context");
+    assert!(html.contains(r#"<html lang="pl">"#));
+    for (path, status, code) in [
+        ("/s/nope/delivery", StatusCode::NOT_FOUND, "unknown_site"),
+        ("/s/demo/shipping", StatusCode::NOT_FOUND, "unknown_stage"),
+        (
+            "/s/demo/delivery?bad%20key=1",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_context",
+        ),
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), status, "{path}");
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(body["error"], code, "{path}: {body}");
+    }
+
+    // The page is on the collector's own origin, which may send answers for any of its sites.
+    let own = format!("http://{}", app.address);
+    let response = app
+        .http
+        .post(app.url("/v1/responses"))
+        .header(header::ORIGIN, &own)
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(checkout_response("hosted-page-answer-0001").to_string())
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::CREATED);
+
+    let token = app
+        .token(collector::store::TokenScope::Site("demo".into()))
+        .await;
+    let (status, links) = app
+        .admin(
+            reqwest::Method::GET,
+            "/sites/demo/email-links/delivery?context=order%3D%7B%7B%20order.name%20%7D%7D&base=https://cx.example",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{links}");
+    let urls: Vec<&str> = links["links"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .filter_map(|l| l["url"].as_str())
+        .collect();
+    assert_eq!(urls.len(), 11, "NPS 0-10");
+    assert_eq!(
+        urls[10],
+        "https://cx.example/s/demo/delivery?order={{ order.name }}&lang=en&score=10"
+    );
+    assert!(
+        links["html"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("How likely"),
+        "{links}"
+    );
+    let (status, body) = app
+        .admin(
+            reqwest::Method::GET,
+            "/sites/demo/email-links/browsing",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_query")),
+        "{body}"
     );
 }

@@ -24,6 +24,9 @@ pub struct SurveyProps {
     pub context: BTreeMap<String, String>,
     /// The visitor id, sent when it is the sampling key (no order in the context).
     pub visitor: Option<String>,
+    /// An answer to the first question given before the survey appeared (a score clicked in an
+    /// e-mail), recorded as soon as it shows.
+    pub preset: Option<survey::AnswerValue>,
     /// This response's client-made id.
     pub response_id: String,
     /// The loader's `deliver(key, body)`: queues the response's JSON and sends it.
@@ -80,7 +83,13 @@ pub fn Survey(props: &SurveyProps) -> Html {
 
     use_effect_with((), {
         let props = props.clone();
-        move |()| emit(&props, "show", None)
+        let state = state.clone();
+        move |()| {
+            emit(&props, "show", None);
+            if let Some(value) = props.preset.clone() {
+                state.dispatch(Action::Answer(value));
+            }
+        }
     });
 
     // Every answer goes out at once (the whole response so far, under the same id), so a score is

@@ -10,6 +10,7 @@ pub mod app;
 pub mod components;
 pub mod debug;
 pub mod history;
+pub mod hosted;
 pub mod i18n;
 pub mod js_json;
 pub mod mount;
@@ -62,6 +63,9 @@ pub fn show(
     let Some(config) = survey::decode::site_config(&js_json::Json(config)) else {
         return skip("unreadable_config");
     };
+    // The collector's hosted page (an e-mail link) marks its call so: the survey goes in the page's
+    // own container, and a score in the link answers the first question.
+    let hosted = trigger.as_deref() == Some(hosted::TRIGGER);
     let Some(visitor) = history::visitor_id() else {
         return skip("no_randomness");
     };
@@ -82,6 +86,7 @@ pub fn show(
         privacy_signal: privacy::browser_sends_signal(),
         shown_on_page: mount::shown_on_page(),
         forced,
+        opened_by_shopper: hosted,
     };
     let verdicts = eligibility::evaluate(&config, &history::load(), &moment);
     let refusal = eligibility::first_refusal(&verdicts);
@@ -102,7 +107,17 @@ pub fn show(
     let locale = i18n::choose_locale(locale.as_deref().or(config.locale.as_deref()));
     // The visitor id travels only where it is the sampling key, so the collector can check the draw.
     let visitor = (!context.contains_key("order")).then_some(visitor);
+    let preset = if hosted {
+        hosted::preset_answer(&question_set)
+    } else {
+        None
+    };
+    let mut theme = config.theme;
+    if hosted {
+        theme.container = hosted::CONTAINER.into();
+    }
     let props = app::SurveyProps {
+        preset,
         response_id,
         collector,
         site,
@@ -113,7 +128,7 @@ pub fn show(
         deliver,
         emit: emit.clone(),
     };
-    match mount::mount_once(props, &config.theme) {
+    match mount::mount_once(props, &theme) {
         Ok(()) => {
             history::update(|h| h.record_shown(visit_started));
             true

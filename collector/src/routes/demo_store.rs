@@ -95,28 +95,9 @@ async fn page(
     let html = LAYOUT
         .replace("{{TITLE}}", title)
         .replace("{{BODY}}", body)
-        .replace("{{COLLECTOR}}", &collector_origin(&headers))
+        .replace("{{COLLECTOR}}", &super::collector_origin(&headers))
         .replace("{{ORDER}}", &order);
     Ok(Html(html).into_response())
-}
-
-/// The collector's own origin as the browser reached it, so the snippet's `src` is absolute, as
-/// store owners paste it. Anything odd in `Host` falls back to a relative URL.
-fn collector_origin(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-        });
-    let https = headers
-        .get("x-forwarded-proto")
-        .is_some_and(|p| p.as_bytes().eq_ignore_ascii_case(b"https"));
-    match host {
-        Some(host) => format!("{}://{host}", if https { "https" } else { "http" }),
-        None => String::new(),
-    }
 }
 
 /// A fresh order number per visit, so each demo checkout is a new order.

@@ -4,11 +4,13 @@ mod admin;
 mod assets;
 mod demo_store;
 mod health;
+mod hosted_page;
 mod responses;
 mod site_config;
 
 use crate::AppState;
 use crate::error::ApiError;
+use axum::http::{HeaderMap, header};
 use axum::routing::get;
 use axum::{Json, Router};
 use tower_http::trace::TraceLayer;
@@ -55,6 +57,25 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api().into_openapi()
 }
 
+/// The collector's own origin as the browser reached it, so the snippet's `src` is absolute, as
+/// store owners paste it. Anything odd in `Host` falls back to a relative URL.
+pub(crate) fn collector_origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        });
+    let https = headers
+        .get("x-forwarded-proto")
+        .is_some_and(|p| p.as_bytes().eq_ignore_ascii_case(b"https"));
+    match host {
+        Some(host) => format!("{}://{host}", if https { "https" } else { "http" }),
+        None => String::new(),
+    }
+}
+
 /// The largest request body accepted, in bytes: the browser's budget for a `keepalive` request,
 /// and far more than any admin request needs.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -64,6 +85,7 @@ pub fn router(state: AppState) -> Router {
     let (api, document) = api().split_for_parts();
     let document = std::sync::Arc::new(document);
     api.merge(demo_store::router())
+        .merge(hosted_page::router())
         .route(
             "/openapi.json",
             get(move || {

@@ -105,7 +105,9 @@ async fn ingest(
     // protects a site from other sites' pages, and those always send one.
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or_default();
-        if !site.allows_origin(origin) {
+        // The collector's own pages (the hosted survey page) may always send.
+        let own = origin == super::collector_origin(headers);
+        if !own && !site.allows_origin(origin) {
             return Err(ApiError::OriginNotAllowed(origin.to_owned()));
         }
     }

@@ -83,6 +83,9 @@ pub struct Moment<'a> {
     pub privacy_signal: bool,
     /// Whether a survey was already shown on this page.
     pub shown_on_page: bool,
+    /// The shopper asked for the survey (the hosted page, opened from an e-mail link): privacy
+    /// signals, which are about being tracked, do not refuse what the shopper asked for.
+    pub opened_by_shopper: bool,
     /// The store called `cx('show', ...)`: triggers, sampling and recontact limits are waived (a
     /// privacy signal and one survey per page still hold).
     pub forced: bool,
@@ -129,8 +132,9 @@ pub fn evaluate(config: &SiteConfig, history: &History, moment: &Moment) -> Vec<
     let etiquette = &config.etiquette;
     rule(
         "privacy_signal",
-        !(config.respect_privacy_signals && moment.privacy_signal),
+        moment.opened_by_shopper || !(config.respect_privacy_signals && moment.privacy_signal),
         match (config.respect_privacy_signals, moment.privacy_signal) {
+            _ if moment.opened_by_shopper => "the shopper opened the survey from a link".into(),
             (false, _) => "the site does not ask to honour GPC / Do Not Track".into(),
             (true, false) => "the browser sends neither GPC nor Do Not Track".into(),
             (true, true) => "the browser sends GPC or Do Not Track, and the site honours it".into(),
@@ -299,6 +303,7 @@ mod tests {
             privacy_signal: false,
             shown_on_page: false,
             forced: false,
+            opened_by_shopper: false,
         }
     }
 
@@ -448,6 +453,11 @@ mod tests {
             ..forced.clone()
         };
         assert_eq!(refusal(&config, &history, &private), Some("privacy_signal"));
+        let from_a_link = Moment {
+            opened_by_shopper: true,
+            ..private.clone()
+        };
+        assert_eq!(refusal(&config, &history, &from_a_link), None);
         let second = Moment {
             shown_on_page: true,
             ..forced.clone()

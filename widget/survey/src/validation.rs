@@ -2,6 +2,7 @@
 
 use crate::question::QuestionKind;
 use crate::{AnswerValue, QuestionSet, Response};
+use std::collections::BTreeMap;
 
 /// The longest response id, in bytes.
 pub const MAX_ID_LENGTH: usize = 64;
@@ -121,6 +122,32 @@ pub fn is_token(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// Checks a response's context: at most 8 entries, token keys, values up to 128 characters.
+pub fn check_context(context: &BTreeMap<String, String>) -> Result<(), ValidationError> {
+    if context.len() > MAX_CONTEXT_ENTRIES {
+        let key = context.keys().nth(MAX_CONTEXT_ENTRIES).cloned();
+        return Err(ValidationError::InvalidContext {
+            key: key.unwrap_or_default(),
+            reason: "a response carries at most 8 context entries",
+        });
+    }
+    for (key, value) in context {
+        let invalid = |reason| ValidationError::InvalidContext {
+            key: key.clone(),
+            reason,
+        };
+        if key.len() > MAX_CONTEXT_KEY_LENGTH || !is_token(key) {
+            return Err(invalid(
+                "keys are 1 to 32 characters of A-Z, a-z, 0-9, '-' or '_'",
+            ));
+        }
+        if value.chars().count() > MAX_CONTEXT_VALUE_LENGTH {
+            return Err(invalid("values are at most 128 characters"));
+        }
+    }
+    Ok(())
+}
+
 impl Response {
     /// Checks everything about the response that does not depend on its question set.
     pub fn check_envelope(&self) -> Result<(), ValidationError> {
@@ -132,27 +159,7 @@ impl Response {
         {
             return Err(ValidationError::InvalidLocale);
         }
-        if self.context.len() > MAX_CONTEXT_ENTRIES {
-            let key = self.context.keys().nth(MAX_CONTEXT_ENTRIES).cloned();
-            return Err(ValidationError::InvalidContext {
-                key: key.unwrap_or_default(),
-                reason: "a response carries at most 8 context entries",
-            });
-        }
-        for (key, value) in &self.context {
-            let invalid = |reason| ValidationError::InvalidContext {
-                key: key.clone(),
-                reason,
-            };
-            if key.len() > MAX_CONTEXT_KEY_LENGTH || !is_token(key) {
-                return Err(invalid(
-                    "keys are 1 to 32 characters of A-Z, a-z, 0-9, '-' or '_'",
-                ));
-            }
-            if value.chars().count() > MAX_CONTEXT_VALUE_LENGTH {
-                return Err(invalid("values are at most 128 characters"));
-            }
-        }
+        check_context(&self.context)?;
         if self.answers.is_empty() {
             return Err(ValidationError::NoAnswers);
         }

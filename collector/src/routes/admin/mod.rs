@@ -2,6 +2,7 @@
 //! the token's scope for the site it touches.
 
 mod auth;
+mod email_links;
 mod export;
 mod privacy;
 mod question_sets;
@@ -20,4 +21,5 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .merge(export::router())
         .merge(privacy::router())
         .merge(webhooks::router())
+        .merge(email_links::router())
 }

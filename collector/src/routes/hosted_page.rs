@@ -1,0 +1,66 @@
+//! `GET /s/{site}/{stage}`: the hosted survey page, for e-mail links. The same widget, through the
+//! same loader, full-page on the collector's own origin; the link's query carries the context
+//! (`?order=1042`), and optionally the language (`lang=pl`) and a first score (`score=9`, which the
+//! widget records as soon as the page shows, so one click in the e-mail answers).
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::store::StoreError;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use std::collections::BTreeMap;
+use survey::Stage;
+use survey::validation::is_token;
+
+const PAGE: &str = include_str!("../../../www/hosted/survey.html");
+
+/// Query keys that are not context.
+const NOT_CONTEXT: [&str; 2] = ["score", "lang"];
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/s/{site}/{stage}", get(page))
+}
+
+async fn page(
+    State(state): State<AppState>,
+    Path((site, stage)): Path<(String, String)>,
+    Query(query): Query<BTreeMap<String, String>>,
+) -> Result<Html<String>, ApiError> {
+    let stage: Stage = stage.parse()?;
+    let site = state.store.site(&site).await.map_err(|e| match e {
+        StoreError::NotFound => ApiError::UnknownSite(site.clone()),
+        other => other.into(),
+    })?;
+    let context: BTreeMap<String, String> = query
+        .iter()
+        .filter(|(key, _)| !NOT_CONTEXT.contains(&key.as_str()))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    // Refused here, where the link's author sees it, rather than as answers the collector refuses.
+    survey::validation::check_context(&context)?;
+    let lang = query
+        .get("lang")
+        .filter(|l| l.len() <= 35 && is_token(l))
+        .map(String::as_str);
+    let context = serde_json::to_string(&context).map_err(|e| ApiError::Internal(e.into()))?;
+    let locale_call = lang.map_or_else(String::new, |l| format!("cx('locale', '{l}');"));
+    let html = PAGE
+        .replace("{{LANG}}", lang.unwrap_or("en"))
+        .replace("{{SITE_NAME}}", &escape_html(&site.name))
+        .replace("{{SITE}}", &site.key)
+        .replace("{{STAGE}}", stage.as_str())
+        .replace("{{LOCALE_CALL}}", &locale_call)
+        // JSON is JS; `<` escaped so no value can close the script element.
+        .replace("{{CONTEXT}}", &context.replace('<', "\\u003c"));
+    Ok(Html(html))
+}
+
+/// Text made safe to place in HTML.
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
