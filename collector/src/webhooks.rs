@@ -10,7 +10,7 @@ use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use std::time::Duration;
-use survey::{Answer, AnswerValue, QuestionKind, QuestionSet};
+use survey::{Answer, AnswerValue, QuestionSet};
 
 /// The header carrying the Unix time (seconds) the signature covers.
 pub const TIMESTAMP_HEADER: &str = "x-cx-timestamp";
@@ -50,12 +50,9 @@ pub fn is_low_score(set: &QuestionSet, answers: &[Answer]) -> bool {
         let AnswerValue::Score(score) = answer.value else {
             return false;
         };
-        match set.question(&answer.question).map(|q| &q.kind) {
-            Some(QuestionKind::Nps) => score <= 6,
-            Some(QuestionKind::Csat { .. }) => score <= 2,
-            Some(QuestionKind::Ces) => score <= 3,
-            _ => false,
-        }
+        set.question(&answer.question)
+            .and_then(|q| q.kind.tone(score))
+            == Some(survey::question::Tone::Unfavourable)
     })
 }
 

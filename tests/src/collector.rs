@@ -74,13 +74,40 @@ impl TestCollector {
         &self,
         change: impl FnOnce(&mut collector::store::Site),
     ) -> anyhow::Result<()> {
-        let store =
-            collector::store::Store::connect(&format!("sqlite://{}", self.database.display()))
-                .await?;
+        let store = self.store().await?;
         let mut site = store.site("demo").await?;
         change(&mut site);
         store.update_site(&site).await?;
         Ok(())
+    }
+
+    /// Publishes `questions` as the demo site's new question set for `stage`; returns its version.
+    pub async fn publish(
+        &self,
+        stage: survey::Stage,
+        questions: Vec<survey::Question>,
+    ) -> anyhow::Result<u32> {
+        let store = self.store().await?;
+        let created = store
+            .create_question_set_version("demo", stage, questions)
+            .await?;
+        let version = created.set.version;
+        store
+            .set_question_set_status(
+                "demo",
+                stage,
+                version,
+                collector::store::QuestionSetStatus::Published,
+            )
+            .await?;
+        Ok(version)
+    }
+
+    async fn store(&self) -> anyhow::Result<collector::store::Store> {
+        Ok(
+            collector::store::Store::connect(&format!("sqlite://{}", self.database.display()))
+                .await?,
+        )
     }
 
     /// A read connection to the collector's database, to check what it stored.

@@ -133,7 +133,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
         Step::Closed => html! {},
         Step::ThankYou => html! {
             <SurveyCard texts={texts} progress={None::<(usize, usize)>} {onclose}>
-                <ThankYou texts={texts} />
+                <ThankYou texts={texts} tone={survey::flow::tone(&state.set, &state.answers)} />
             </SurveyCard>
         },
         Step::Question(index) => {

@@ -19,6 +19,11 @@ pub struct Texts {
     pub thank_you: &'static str,
     /// The line under the thank-you.
     pub thank_you_detail: &'static str,
+    /// The line under the thank-you after a favourable score (an NPS promoter, CSAT 4-5, CES 5-7).
+    pub thank_you_favourable: &'static str,
+    /// The line under the thank-you after an unfavourable score (an NPS detractor, CSAT 1-2,
+    /// CES 1-3).
+    pub thank_you_unfavourable: &'static str,
     /// The ends of the NPS scale.
     pub nps_ends: [&'static str; 2],
     /// The ends of the CSAT scale.
@@ -41,6 +46,8 @@ pub static EN: Texts = Texts {
     progress: ["Question", "of"],
     thank_you: "Thank you!",
     thank_you_detail: "Your feedback helps us improve.",
+    thank_you_favourable: "We're glad it went well. Your feedback helps us keep it that way.",
+    thank_you_unfavourable: "We're sorry it wasn't better. Your feedback goes straight to our team.",
     nps_ends: ["Not at all likely", "Extremely likely"],
     csat_ends: ["Very unsatisfied", "Very satisfied"],
     ces_ends: ["Very difficult", "Very easy"],
@@ -58,6 +65,8 @@ pub static PT_BR: Texts = Texts {
     progress: ["Pergunta", "de"],
     thank_you: "Obrigado!",
     thank_you_detail: "Sua opinião nos ajuda a melhorar.",
+    thank_you_favourable: "Que bom que deu tudo certo. Sua opinião nos ajuda a continuar assim.",
+    thank_you_unfavourable: "Sentimos muito que não tenha sido melhor. Sua opinião vai direto para a nossa equipe.",
     nps_ends: ["Nada provável", "Extremamente provável"],
     csat_ends: ["Muito insatisfeito", "Muito satisfeito"],
     ces_ends: ["Muito difícil", "Muito fácil"],
@@ -75,6 +84,8 @@ pub static PL: Texts = Texts {
     progress: ["Pytanie", "z"],
     thank_you: "Dziękujemy!",
     thank_you_detail: "Twoja opinia pomaga nam być lepszymi.",
+    thank_you_favourable: "Cieszymy się, że wszystko poszło dobrze. Twoja opinia pomaga nam to utrzymać.",
+    thank_you_unfavourable: "Przykro nam, że nie było lepiej. Twoja opinia trafi prosto do naszego zespołu.",
     nps_ends: ["Zdecydowanie nie", "Zdecydowanie tak"],
     csat_ends: ["Bardzo źle", "Bardzo dobrze"],
     ces_ends: ["Bardzo trudno", "Bardzo łatwo"],

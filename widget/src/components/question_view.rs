@@ -162,6 +162,7 @@ fn radio_question(kind: &QuestionKind, locale: &Locale) -> Option<RadioQuestion>
     let plain = |label: &str| RadioOption {
         label: AttrValue::from(label.to_owned()),
         name: None,
+        face: None,
     };
     match kind {
         QuestionKind::Nps | QuestionKind::Csat { .. } | QuestionKind::Ces => {
@@ -204,16 +205,11 @@ fn radio_question(kind: &QuestionKind, locale: &Locale) -> Option<RadioQuestion>
 
 /// One point of a scale: its face and an accessible name that carries the end labels.
 fn scale_option(v: i64, min: i64, max: i64, ends: [&str; 2], style: CsatStyle) -> RadioOption {
-    const FACES: [&str; 5] = ["😞", "🙁", "😐", "🙂", "😄"];
     let label = match style {
-        CsatStyle::Numbers => v.to_string(),
+        CsatStyle::Numbers | CsatStyle::Faces => v.to_string(),
         CsatStyle::Stars => "★".to_owned(),
-        CsatStyle::Faces => FACES
-            .get((v - min) as usize)
-            .copied()
-            .unwrap_or_default()
-            .to_owned(),
     };
+    let face = (style == CsatStyle::Faces).then(|| (v - min) as usize);
     let name = if v == min {
         format!("{v}, {}", ends[0])
     } else if v == max {
@@ -224,5 +220,6 @@ fn scale_option(v: i64, min: i64, max: i64, ends: [&str; 2], style: CsatStyle) -
     RadioOption {
         label: AttrValue::from(label),
         name: Some(AttrValue::from(name)),
+        face,
     }
 }

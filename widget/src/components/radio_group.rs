@@ -14,6 +14,8 @@ pub struct RadioOption {
     pub label: AttrValue,
     /// Its accessible name, when the label alone says too little (e.g. "1, Very unsatisfied").
     pub name: Option<AttrValue>,
+    /// A face instead of the label: 0 (very unhappy) to 4 (very happy).
+    pub face: Option<usize>,
 }
 
 /// Props of [`RadioGroup`].
@@ -88,10 +90,34 @@ pub fn RadioGroup(props: &RadioGroupProps) -> Html {
                         aria-label={option.name.clone()}
                         tabindex={if i == tab_stop { "0" } else { "-1" }}
                         {onclick}
-                    >{ option.label.clone() }</button>
+                    >{ match option.face {
+                        Some(mood) => face(mood),
+                        None => html! { option.label.clone() },
+                    } }</button>
                 }
             }) }
         </div>
+    }
+}
+
+/// A face drawn in the text colour, so it follows the theme and needs no emoji font (headless and
+/// older systems show emoji as empty boxes). The mouth bends from a frown to a smile.
+fn face(mood: usize) -> Html {
+    const MOUTHS: [&str; 5] = [
+        "M7.5 17.5Q12 12.5 16.5 17.5",
+        "M8 16.5Q12 14 16 16.5",
+        "M8 16h8",
+        "M8 15.5Q12 18 16 15.5",
+        "M7.5 14.5Q12 20.5 16.5 14.5",
+    ];
+    let mouth = MOUTHS.get(mood).copied().unwrap_or(MOUTHS[2]);
+    html! {
+        <svg class="cx-face" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+            <circle cx="12" cy="12" r="10" fill="none" stroke="currentColor" stroke-width="1.6" />
+            <circle cx="8.5" cy="9.5" r="1.3" fill="currentColor" />
+            <circle cx="15.5" cy="9.5" r="1.3" fill="currentColor" />
+            <path d={mouth} fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />
+        </svg>
     }
 }
 

@@ -1,6 +1,7 @@
 //! The order in which a question set's questions are asked, given the answers so far.
 
-use crate::{Answer, QuestionSet};
+use crate::question::Tone;
+use crate::{Answer, AnswerValue, QuestionSet};
 
 /// The index of the first question after `after` (or the first of all) that should be asked:
 /// one without a condition, or whose condition holds for `answers`. `None` when the set is done.
@@ -26,6 +27,14 @@ pub fn question_count(set: &QuestionSet, answers: &[Answer]) -> usize {
         .count()
 }
 
+/// How the response reads, by its first scale answer: what the thank-you acknowledges.
+pub fn tone(set: &QuestionSet, answers: &[Answer]) -> Option<Tone> {
+    answers.iter().find_map(|answer| match answer.value {
+        AnswerValue::Score(score) => set.question(&answer.question)?.kind.tone(score),
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +56,18 @@ mod tests {
         assert_eq!(next_question(&set, &answers, Some(1)), Some(2));
         assert_eq!(next_question(&set, &answers, Some(2)), None);
         assert_eq!(question_count(&set, &answers), 3);
+    }
+
+    #[test]
+    fn the_first_score_sets_the_tone() {
+        let set = defaults::question_set(Stage::Checkout);
+        assert_eq!(tone(&set, &answered("csat", 5)), Some(Tone::Favourable));
+        assert_eq!(tone(&set, &answered("csat", 3)), Some(Tone::Neutral));
+        assert_eq!(tone(&set, &answered("csat", 1)), Some(Tone::Unfavourable));
+        assert_eq!(tone(&set, &[]), None);
+        let nps = defaults::question_set(Stage::Delivery);
+        assert_eq!(tone(&nps, &answered("nps", 6)), Some(Tone::Unfavourable));
+        assert_eq!(tone(&nps, &answered("nps", 9)), Some(Tone::Favourable));
     }
 
     #[test]

@@ -65,7 +65,35 @@ fn default_text_length() -> u32 {
     DEFAULT_TEXT_LENGTH
 }
 
+/// How a score reads, by the industry's bands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// NPS 9-10 (a promoter), CSAT 4-5, CES 5-7.
+    Favourable,
+    /// Between the two.
+    Neutral,
+    /// NPS 0-6 (a detractor), CSAT 1-2, CES 1-3.
+    Unfavourable,
+}
+
 impl QuestionKind {
+    /// How `score` reads on this scale; `None` for questions without one.
+    pub fn tone(&self, score: i64) -> Option<Tone> {
+        let (unfavourable_to, favourable_from) = match self {
+            QuestionKind::Nps => (6, 9),
+            QuestionKind::Csat { .. } => (2, 4),
+            QuestionKind::Ces => (3, 5),
+            _ => return None,
+        };
+        Some(if score <= unfavourable_to {
+            Tone::Unfavourable
+        } else if score >= favourable_from {
+            Tone::Favourable
+        } else {
+            Tone::Neutral
+        })
+    }
+
     /// The inclusive range of a numeric scale, `None` for questions that are not scales.
     pub fn scale(&self) -> Option<(i64, i64)> {
         match self {
