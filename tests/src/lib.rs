@@ -8,6 +8,7 @@ pub mod browser;
 pub mod collector;
 pub mod pixels;
 pub mod selectors;
+pub mod store_page;
 pub mod wait;
 
 pub use browser::{Browser, Screen};

@@ -50,9 +50,7 @@ fn mount(props: SurveyProps, theme: &Theme) -> Option<()> {
     let shadow = host
         .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
         .ok()?;
-    let style = document.create_element("style").ok()?;
-    style.set_text_content(Some(STYLES));
-    shadow.append_child(&style).ok()?;
+    adopt_styles(&document, &shadow)?;
     let root = document.create_element("div").ok()?;
     shadow.append_child(&root).ok()?;
     match container {
@@ -60,6 +58,22 @@ fn mount(props: SurveyProps, theme: &Theme) -> Option<()> {
         None => body.append_child(&host).ok()?,
     };
     yew::Renderer::<Survey>::with_root_and_props(root.unchecked_into(), props).render();
+    Some(())
+}
+
+/// Gives the shadow root its stylesheet as a constructed sheet: unlike a `<style>` element, it is
+/// not inline style to a Content-Security-Policy, so stores with a strict `style-src` need no
+/// `'unsafe-inline'`. Browsers without constructed sheets get the `<style>` element.
+fn adopt_styles(document: &web_sys::Document, shadow: &web_sys::ShadowRoot) -> Option<()> {
+    if let Ok(sheet) = web_sys::CssStyleSheet::new()
+        && sheet.replace_sync(STYLES).is_ok()
+    {
+        shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+        return Some(());
+    }
+    let style = document.create_element("style").ok()?;
+    style.set_text_content(Some(STYLES));
+    shadow.append_child(&style).ok()?;
     Some(())
 }
 

@@ -75,9 +75,8 @@ pub fn RadioGroup(props: &RadioGroupProps) -> Html {
 
     let tab_stop = props.selected.unwrap_or(0);
     let class = classes!("cx-options", props.scale.then_some("cx-scale"));
-    let style = props.scale.then(|| format!("--cx-n:{count}"));
     html! {
-        <div ref={group} {class} {style} role="radiogroup" aria-labelledby={props.labelled_by.clone()} {onkeydown}>
+        <div ref={group} {class} role="radiogroup" aria-labelledby={props.labelled_by.clone()} {onkeydown}>
             { for props.options.iter().enumerate().map(|(i, option)| {
                 let checked = props.selected == Some(i);
                 let onclick = props.onchoose.reform(move |_: MouseEvent| i);
