@@ -284,6 +284,59 @@ async fn an_answer_given_while_the_collector_is_down_arrives_once_it_is_back() -
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_left_behind_by_a_closed_page_is_sent_by_the_next_page_load() -> anyhow::Result<()>
+{
+    let mut collector = TestCollector::start().await?;
+    // The store's pages come from the store (they load while the collector is down); the
+    // confirmation page marks the checkout stage.
+    let origin = collector.url("");
+    let store = e2e::store_page::StorePage::serve(
+        format!(
+            r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Store</title>
+<script async src="{origin}/w.js" data-site="demo"></script>
+<script>window.cx=window.cx||function(){{(cx.q=cx.q||[]).push(arguments)}};
+if (location.search == '?confirmed') cx('stage', 'checkout', {{ order: 'LATER-1' }});</script>
+</head><body><h1>Store</h1></body></html>"#
+        ),
+        vec![],
+    )
+    .await?;
+    let browser = Browser::start().await?;
+    browser
+        .client
+        .goto(&format!("{}?confirmed", store.url()))
+        .await?;
+    let survey = browser.survey().await?;
+    browser.wait_for_question(&survey, "How satisfied").await?;
+
+    // The collector goes down; the shopper gives a score, then leaves for another page (the
+    // page-hide flush fails too), which loads while the collector is still down.
+    collector.stop().await?;
+    survey.find_all(Locator::Css(selectors::OPTION)).await?[1]
+        .click()
+        .await?;
+    browser.wait_for_question(&survey, "How easy").await?;
+    browser.client.goto(&store.url()).await?;
+    assert!(queued_responses(&browser).await? >= 1, "kept in the queue");
+    let db = collector.database().await?;
+    assert!(stored_for_order(&db, "LATER-1").await.is_none());
+
+    // Back up; the shopper opens one more page, which sends what was left.
+    collector.start_again().await?;
+    browser.client.goto(&store.url()).await?;
+    let stored = wait::until("the left-behind answer", || async {
+        stored_for_order(&db, "LATER-1").await
+    })
+    .await?;
+    assert_eq!(stored.answers["csat"], (Some(2), None));
+    wait::until("the delivery queue to empty", || async {
+        (queued_responses(&browser).await.ok()? == 0).then_some(())
+    })
+    .await?;
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_store_can_show_a_survey_set_its_language_and_listen_to_it() -> anyhow::Result<()> {
     let collector = TestCollector::start().await?;
     let browser = Browser::start().await?;

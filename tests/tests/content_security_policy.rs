@@ -43,7 +43,10 @@ async fn the_survey_works_under_a_strict_policy_with_the_readmes_lines() -> anyh
     let options = survey.find_all(Locator::Css(selectors::OPTION)).await?;
     let first = options[0].rectangle().await?;
     let last = options[4].rectangle().await?;
-    assert!((first.1 - last.1).abs() < 2.0, "the scale is laid out in one row");
+    assert!(
+        (first.1 - last.1).abs() < 2.0,
+        "the scale is laid out in one row"
+    );
     assert!(last.0 - first.0 > 200.0, "across the card");
     options[4].click().await?;
     browser.wait_for_question(&survey, "How easy").await?;
