@@ -19,6 +19,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(loader))
         .routes(routes!(hashed_asset))
+        .layer(super::timing_allowed())
 }
 
 /// The loader the embed snippet points at; cached for minutes so fixes reach every store.

@@ -76,6 +76,16 @@ pub(crate) fn collector_origin(headers: &HeaderMap) -> String {
     }
 }
 
+/// `Timing-Allow-Origin: *` on what store pages fetch (the loader, the widget, the config), so the
+/// store's own performance monitoring can see what the survey costs its pages: without it, browsers
+/// report the sizes and timings of cross-origin requests as zero.
+fn timing_allowed() -> tower_http::set_header::SetResponseHeaderLayer<axum::http::HeaderValue> {
+    tower_http::set_header::SetResponseHeaderLayer::overriding(
+        axum::http::HeaderName::from_static("timing-allow-origin"),
+        axum::http::HeaderValue::from_static("*"),
+    )
+}
+
 /// The largest request body accepted, in bytes: the browser's budget for a `keepalive` request,
 /// and far more than any admin request needs.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

@@ -21,6 +21,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(site_config))
         .layer(CorsLayer::new().allow_origin(Any))
+        .layer(super::timing_allowed())
 }
 
 /// What the widget needs to know about a site: the published question set of each stage.
