@@ -388,6 +388,13 @@ async fn the_loader_and_widget_are_served_precompressed_with_the_right_caching()
         total_brotli += brotli.len();
     }
     println!("widget wasm + js: {total_brotli} brotli bytes");
+    // Issue 4's budget is 60 KB and is not met yet (BENCHMARKS.md says where the bytes go). Until
+    // it is, this ceiling, just above today's size, makes any growth a deliberate decision.
+    const WIDGET_CEILING: usize = 106 * 1024;
+    assert!(
+        total_brotli <= WIDGET_CEILING,
+        "the widget grew to {total_brotli} brotli bytes, over its ceiling of {WIDGET_CEILING}"
+    );
 
     let missing = app.get("/assets/widget-0000.wasm").await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
