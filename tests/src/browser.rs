@@ -107,6 +107,11 @@ impl Browser {
         })
     }
 
+    /// Runs `script` on the current page and returns what it returns.
+    pub async fn run(&self, script: &str) -> anyhow::Result<serde_json::Value> {
+        Ok(self.client.execute(script, vec![]).await?)
+    }
+
     /// The widget's shadow root, once the widget has appeared on the page.
     pub async fn survey(&self) -> anyhow::Result<ShadowRoot> {
         wait::until("the survey to appear", || async {

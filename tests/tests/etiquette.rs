@@ -8,11 +8,6 @@ use serde_json::Value;
 use std::time::Duration;
 use survey::{BrowsingTrigger, Recontact};
 
-/// Runs `script` on the page and returns what it returns.
-async fn run(browser: &Browser, script: &str) -> anyhow::Result<Value> {
-    Ok(browser.client.execute(script, vec![]).await?)
-}
-
 /// Whether the survey's host element is on the page.
 async fn survey_on_page(browser: &Browser) -> bool {
     browser
@@ -32,16 +27,14 @@ async fn assert_no_survey(browser: &Browser, why: &str) -> anyhow::Result<()> {
 
 /// Listens for skips, then marks `stage` with `context` (JSON), and returns the skip reason.
 async fn skip_reason(browser: &Browser, stage: &str, context: &str) -> anyhow::Result<String> {
-    run(
-        browser,
-        &format!(
+    browser
+        .run(&format!(
             "window.__skips = []; cx('on', 'skip', d => __skips.push(d.reason));
              cx('stage', '{stage}', {context});"
-        ),
-    )
-    .await?;
+        ))
+        .await?;
     wait::until(&format!("the {stage} survey to be skipped"), || async {
-        let skips = run(browser, "return window.__skips;").await.ok()?;
+        let skips = browser.run("return window.__skips;").await.ok()?;
         skips.as_array()?.first()?.as_str().map(str::to_owned)
     })
     .await
@@ -49,7 +42,9 @@ async fn skip_reason(browser: &Browser, stage: &str, context: &str) -> anyhow::R
 
 /// Starts a new visit on the next page load (the loader ends a visit after 30 idle minutes).
 async fn end_visit(browser: &Browser) -> anyhow::Result<()> {
-    run(browser, "localStorage.setItem('cx:v', '0,0,0');").await?;
+    browser
+        .run("localStorage.setItem('cx:v', '0,0,0');")
+        .await?;
     Ok(())
 }
 
@@ -163,7 +158,7 @@ async fn time_scroll_and_exit_intent_each_trigger_a_browsing_survey() -> anyhow:
             .await?;
         if !action.is_empty() {
             assert_no_survey(&browser, &format!("before {what}")).await?;
-            run(&browser, action).await?;
+            browser.run(action).await?;
         }
         let survey = browser.survey().await?;
         browser
@@ -186,7 +181,9 @@ async fn answered_orders_and_recent_surveys_are_not_asked_again_and_debug_says_w
 
     // Order R-1 is answered (its CSAT is enough).
     browser.client.goto(&product).await?;
-    run(&browser, "cx('stage', 'checkout', { order: 'R-1' });").await?;
+    browser
+        .run("cx('stage', 'checkout', { order: 'R-1' });")
+        .await?;
     let survey = browser.survey().await?;
     browser.wait_for_question(&survey, "How satisfied").await?;
     let options = survey.find_all(Locator::Css(selectors::OPTION)).await?;
@@ -216,18 +213,18 @@ async fn answered_orders_and_recent_surveys_are_not_asked_again_and_debug_says_w
         .client
         .goto(&collector.url("/demo/product.html?cx_debug=1"))
         .await?;
-    run(
-        &browser,
-        "window.__console = [];
+    browser
+        .run(
+            "window.__console = [];
          for (const name of ['groupCollapsed', 'log', 'groupEnd'])
              console[name] = (...args) => __console.push(name + ' ' + args.join(' '));",
-    )
-    .await?;
+        )
+        .await?;
     assert_eq!(
         skip_reason(&browser, "checkout", "{ order: 'R-1' }").await?,
         "order_answered"
     );
-    let lines = run(&browser, "return window.__console;").await?;
+    let lines = browser.run("return window.__console;").await?;
     let lines: Vec<&str> = lines
         .as_array()
         .map(|l| l.iter().filter_map(Value::as_str).collect())
@@ -252,9 +249,11 @@ async fn answered_orders_and_recent_surveys_are_not_asked_again_and_debug_says_w
     assert_eq!(lines.last(), Some(&"groupEnd "));
 
     // A dismissal: support is not asked again for 7 days. A new visitor (storage cleared) is.
-    run(&browser, "localStorage.clear();").await?;
+    browser.run("localStorage.clear();").await?;
     browser.client.goto(&product).await?;
-    run(&browser, "cx('stage', 'support', { ticket: 'T-1' });").await?;
+    browser
+        .run("cx('stage', 'support', { ticket: 'T-1' });")
+        .await?;
     let survey = browser.survey().await?;
     survey
         .find(Locator::Css(".cx-close"))
@@ -277,7 +276,9 @@ async fn answered_orders_and_recent_surveys_are_not_asked_again_and_debug_says_w
         "dismissed_recently"
     );
     // cx('show') is for previews and the store's own tests: it waives the recontact limits.
-    run(&browser, "cx('show', 'support', { ticket: 'T-2' });").await?;
+    browser
+        .run("cx('show', 'support', { ticket: 'T-2' });")
+        .await?;
     browser.survey().await?;
     browser.close().await
 }

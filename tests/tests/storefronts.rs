@@ -42,18 +42,12 @@ const HOSTILE: [(&str, &str, &str); 5] = [
     ),
 ];
 
-async fn run(browser: &Browser, script: &str) -> anyhow::Result<Value> {
-    Ok(browser.client.execute(script, vec![]).await?)
-}
-
 /// Shows the checkout survey on the current page and returns a screenshot of it, once its
 /// entrance animation is over.
 async fn show_and_capture(browser: &Browser, order: &str) -> anyhow::Result<Picture> {
-    run(
-        browser,
-        &format!("cx('show', 'checkout', {{ order: '{order}' }});"),
-    )
-    .await?;
+    browser
+        .run(&format!("cx('show', 'checkout', {{ order: '{order}' }});"))
+        .await?;
     let survey = browser.survey().await?;
     browser.wait_for_question(&survey, "How satisfied").await?;
     tokio::time::sleep(Duration::from_millis(600)).await;
@@ -63,12 +57,12 @@ async fn show_and_capture(browser: &Browser, order: &str) -> anyhow::Result<Pict
 
 /// The host element's box: left, top, width, height.
 async fn host_box(browser: &Browser) -> anyhow::Result<[f64; 4]> {
-    let rect = run(
-        browser,
-        "const r = document.querySelector('cx-survey').getBoundingClientRect();
+    let rect = browser
+        .run(
+            "const r = document.querySelector('cx-survey').getBoundingClientRect();
          return [r.left, r.top, r.width, r.height];",
-    )
-    .await?;
+        )
+        .await?;
     let n = |i: usize| rect[i].as_f64().unwrap_or(f64::NAN);
     Ok([n(0), n(1), n(2), n(3)])
 }
@@ -76,13 +70,13 @@ async fn host_box(browser: &Browser) -> anyhow::Result<[f64; 4]> {
 /// The survey's distance from the right and bottom edges of the page's visible area (which a
 /// page's own scrollbar narrows), and its size.
 async fn corner_gaps(browser: &Browser) -> anyhow::Result<Value> {
-    run(
-        browser,
-        "const r = document.querySelector('cx-survey').getBoundingClientRect();
+    browser
+        .run(
+            "const r = document.querySelector('cx-survey').getBoundingClientRect();
          const e = document.documentElement;
          return [e.clientWidth - r.right, e.clientHeight - r.bottom, r.width, r.height];",
-    )
-    .await
+        )
+        .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -101,14 +95,12 @@ async fn hostile_page_css_changes_nothing_of_the_survey() -> anyhow::Result<()> 
 
     for (n, (what, css, script)) in HOSTILE.iter().enumerate() {
         browser.client.goto(&page).await?;
-        run(
-            &browser,
-            &format!(
+        browser
+            .run(&format!(
                 "const s = document.createElement('style'); s.textContent = {css:?};
                  document.head.append(s); {script}"
-            ),
-        )
-        .await?;
+            ))
+            .await?;
         let hostile = show_and_capture(&browser, &format!("HOSTILE-{n}")).await?;
         let difference = plain.difference(&hostile);
         assert!(
@@ -126,13 +118,13 @@ async fn hostile_page_css_changes_nothing_of_the_survey() -> anyhow::Result<()> 
             "on a page with {what}, the survey moved"
         );
         // On top: what is under the middle of the survey is the survey.
-        let on_top = run(
-            &browser,
-            "const r = document.querySelector('cx-survey').getBoundingClientRect();
+        let on_top = browser
+            .run(
+                "const r = document.querySelector('cx-survey').getBoundingClientRect();
              return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)
                  .tagName.toLowerCase();",
-        )
-        .await?;
+            )
+            .await?;
         assert_eq!(on_top, "cx-survey", "on a page with {what}");
     }
     browser.close().await
@@ -147,24 +139,24 @@ async fn the_survey_sits_in_the_sites_corner_or_inline_and_never_shifts_the_page
 
     // Right corner (the default), 16 px from the edges of the 1280 px wide window; no layout shift.
     browser.client.goto(&page).await?;
-    run(
-        &browser,
-        "window.__shift = 0;
+    browser
+        .run(
+            "window.__shift = 0;
          new PerformanceObserver(list => list.getEntries()
              .forEach(e => { if (!e.hadRecentInput) __shift += e.value; }))
              .observe({ type: 'layout-shift', buffered: true });",
-    )
-    .await?;
-    let before = run(
-        &browser,
-        "return document.querySelector('main').getBoundingClientRect().top;",
-    )
-    .await?;
-    run(&browser, "cx('show', 'checkout', { order: 'P-1' });").await?;
+        )
+        .await?;
+    let before = browser
+        .run("return document.querySelector('main').getBoundingClientRect().top;")
+        .await?;
+    browser
+        .run("cx('show', 'checkout', { order: 'P-1' });")
+        .await?;
     browser.survey().await?;
     tokio::time::sleep(Duration::from_millis(600)).await;
     let [left, top, width, height] = host_box(&browser).await?;
-    let viewport = run(&browser, "return [innerWidth, innerHeight];").await?;
+    let viewport = browser.run("return [innerWidth, innerHeight];").await?;
     let (vw, vh) = (
         viewport[0].as_f64().unwrap_or_default(),
         viewport[1].as_f64().unwrap_or_default(),
@@ -177,13 +169,11 @@ async fn the_survey_sits_in_the_sites_corner_or_inline_and_never_shifts_the_page
         (vh - (top + height) - 16.0).abs() < 1.0,
         "16 px from the bottom: {top} + {height} of {vh}"
     );
-    let shift = run(&browser, "return __shift;").await?;
+    let shift = browser.run("return __shift;").await?;
     assert_eq!(shift.as_f64(), Some(0.0), "no layout shift");
-    let after = run(
-        &browser,
-        "return document.querySelector('main').getBoundingClientRect().top;",
-    )
-    .await?;
+    let after = browser
+        .run("return document.querySelector('main').getBoundingClientRect().top;")
+        .await?;
     assert_eq!(before, after, "the page's content did not move");
 
     // The left corner.
@@ -192,7 +182,9 @@ async fn the_survey_sits_in_the_sites_corner_or_inline_and_never_shifts_the_page
         .await?;
     let browser = restart(browser).await?;
     browser.client.goto(&page).await?;
-    run(&browser, "cx('show', 'checkout', { order: 'P-2' });").await?;
+    browser
+        .run("cx('show', 'checkout', { order: 'P-2' });")
+        .await?;
     browser.survey().await?;
     let [left, ..] = host_box(&browser).await?;
     assert!((left - 16.0).abs() < 1.0, "16 px from the left: {left}");
@@ -203,30 +195,30 @@ async fn the_survey_sits_in_the_sites_corner_or_inline_and_never_shifts_the_page
         .await?;
     let browser = restart(browser).await?;
     browser.client.goto(&page).await?;
-    run(
-        &browser,
-        "const slot = document.createElement('div'); slot.id = 'survey-slot';
+    browser
+        .run(
+            "const slot = document.createElement('div'); slot.id = 'survey-slot';
          slot.style.width = '500px'; document.querySelector('main').append(slot);
          cx('show', 'checkout', { order: 'P-3' });",
-    )
-    .await?;
+        )
+        .await?;
     browser.survey().await?;
-    let inline = run(
-        &browser,
-        "const host = document.querySelector('cx-survey');
+    let inline = browser
+        .run(
+            "const host = document.querySelector('cx-survey');
          return [host.parentElement.id, getComputedStyle(host).position,
                  host.getBoundingClientRect().width];",
-    )
-    .await?;
+        )
+        .await?;
     assert_eq!(inline, serde_json::json!(["survey-slot", "relative", 500]));
     browser.client.goto(&collector.url("/demo/")).await?;
-    run(&browser, "cx('show', 'checkout', { order: 'P-4' });").await?;
+    browser
+        .run("cx('show', 'checkout', { order: 'P-4' });")
+        .await?;
     browser.survey().await?;
-    let parent = run(
-        &browser,
-        "return document.querySelector('cx-survey').parentElement.tagName;",
-    )
-    .await?;
+    let parent = browser
+        .run("return document.querySelector('cx-survey').parentElement.tagName;")
+        .await?;
     assert_eq!(parent, "BODY", "no container on this page: the popover");
     browser.close().await
 }
@@ -245,7 +237,9 @@ async fn the_survey_is_usable_320_px_wide() -> anyhow::Result<()> {
         .client
         .goto(&collector.url("/demo/product.html"))
         .await?;
-    run(&browser, "cx('show', 'checkout', { order: 'N-1' });").await?;
+    browser
+        .run("cx('show', 'checkout', { order: 'N-1' });")
+        .await?;
     let survey = browser.survey().await?;
     let [left, _, width, _] = host_box(&browser).await?;
     assert_eq!(
@@ -262,7 +256,9 @@ async fn the_survey_is_usable_320_px_wide() -> anyhow::Result<()> {
             "option at {x} is {w} wide"
         );
     }
-    let overflow = run(&browser, "return document.documentElement.scrollWidth;").await?;
+    let overflow = browser
+        .run("return document.documentElement.scrollWidth;")
+        .await?;
     assert!(
         overflow.as_f64().unwrap_or(999.0) <= 320.0,
         "no sideways scroll: {overflow}"
