@@ -106,8 +106,11 @@ fn every_type() -> Vec<Question> {
     ]
 }
 
-/// Saves a PNG of the survey as `docs/screenshots/question-NAME.png` when asked to.
+/// Checks the step with axe-core (WCAG 2.x A and AA), and saves a PNG of the survey as
+/// `question-NAME.png` in `CX_SCREENSHOTS` when asked to.
 async fn picture(browser: &Browser, name: &str) -> anyhow::Result<()> {
+    let violations = browser.accessibility_violations().await?;
+    assert!(violations.is_empty(), "{name}: {violations:#?}");
     if let Ok(folder) = std::env::var("CX_SCREENSHOTS") {
         tokio::time::sleep(std::time::Duration::from_millis(400)).await;
         let host = browser.client.find(Locator::Css(selectors::HOST)).await?;
@@ -328,6 +331,31 @@ async fn each_built_in_language_from_the_pages_lang() -> anyhow::Result<()> {
         let thank_you = browser.wait_for(&survey, selectors::THANK_YOU).await?;
         let text = thank_you.text().await?;
         assert!(text.contains(thanks), "{lang}: {thanks:?} in {text:?}");
+    }
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_demo_page_that_marks_a_stage_shows_that_stages_survey() -> anyhow::Result<()> {
+    let collector = TestCollector::start().await?;
+    let browser = Browser::start().await?;
+    for (page, question) in [
+        (
+            "order-confirmation.html",
+            "How satisfied are you with your purchase?",
+        ),
+        ("order-status.html", "How likely are you to recommend us"),
+        ("support.html", "help you received"),
+        ("returns.html", "How easy was it to return your item?"),
+    ] {
+        // A new visit for each page: one survey per visit.
+        browser.run("localStorage.clear();").await?;
+        browser
+            .client
+            .goto(&collector.url(&format!("/demo/{page}")))
+            .await?;
+        let survey = browser.survey().await?;
+        browser.wait_for_question(&survey, question).await?;
     }
     browser.close().await
 }
