@@ -129,7 +129,9 @@
         if (t && !marked) run('stage', 'browsing', {}, why);
         t = 0;
       }
-      if (!c.stages.some(function (s) { return s.stage == 'browsing'; }) ||
+      // The widget's note: no browsing survey can be due before then (see quiet_until).
+      if (store.getItem('cx:b') > now ||
+          !c.stages.some(function (s) { return s.stage == 'browsing'; }) ||
           t.checkout_paths.some(function (p) { return location.pathname.indexOf(p) == 0; })) return;
       if (t.page_views && visit[2] >= t.page_views) due('page_views');
       if (t.seconds_on_site) setTimeout(due, t.seconds_on_site * 1e3 - now + (visit[0] || now), 'seconds_on_site');

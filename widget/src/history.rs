@@ -12,6 +12,9 @@ const HISTORY_KEY: &str = "cx:h";
 const VISITOR_KEY: &str = "cx:id";
 /// The loader's visit record: `start,last,page views` (ms since the epoch, ms, count).
 const VISIT_KEY: &str = "cx:v";
+/// Until when (ms since the epoch) no browsing survey can be due: the loader reads it before
+/// fetching the widget for a browsing trigger.
+const QUIET_KEY: &str = "cx:b";
 
 fn storage() -> Option<Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -49,6 +52,13 @@ pub fn visitor_id() -> Option<String> {
         let _ = storage.set_item(VISITOR_KEY, &id);
     }
     Some(id)
+}
+
+/// Tells the loader not to fetch the widget for a browsing trigger before `until`.
+pub fn quiet_browsing_until(until: i64) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(QUIET_KEY, &until.to_string());
+    }
 }
 
 /// When the current visit began, from the loader's record; `now` when there is none.

@@ -95,6 +95,11 @@ pub fn show(
         debug::print(&stage, &verdicts, &outcome);
     }
     if let Some(reason) = refusal {
+        if stage_name == Stage::Browsing
+            && let Some(until) = eligibility::quiet_until(&verdicts)
+        {
+            history::quiet_browsing_until(until);
+        }
         emit_skip(&emit, &stage, reason);
         return false;
     }
@@ -131,6 +136,8 @@ pub fn show(
     match mount::mount_once(props, &theme) {
         Ok(()) => {
             history::update(|h| h.record_shown(visit_started));
+            // One survey per visit: no browsing survey for the rest of it.
+            history::quiet_browsing_until(now + eligibility::VISIT_IDLE_MS);
             true
         }
         Err(reason) => {

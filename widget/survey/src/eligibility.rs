@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
+/// A visit ends after this long without a page view (the loader counts visits the same way).
+pub const VISIT_IDLE_MS: i64 = 30 * 60 * 1000;
+/// How long a shopper outside a stage's sample is left alone before the draw is looked at again
+/// (in case the sample grew).
+const OUTSIDE_SAMPLE_MS: i64 = 30 * DAY_MS;
 /// How many answered orders the browser remembers; older ones are forgotten first (the collector
 /// still refuses a second answer for them).
 const REMEMBERED_ORDERS: usize = 50;
@@ -107,21 +112,31 @@ pub struct Verdict {
     pub passed: bool,
     /// What it looked at, for the debug console.
     pub detail: String,
+    /// When a refusal, until when it will go on refusing, where that is known.
+    pub until: Option<i64>,
 }
 
 /// Evaluates every rule for `moment`, in order; the survey shows only if all pass.
 pub fn evaluate(config: &SiteConfig, history: &History, moment: &Moment) -> Vec<Verdict> {
     let mut verdicts = Vec::new();
-    let mut rule = |rule, passed, detail: String| {
+    let mut rule_until = |rule, passed, detail: String, until: Option<i64>| {
         verdicts.push(Verdict {
             rule,
             passed,
             detail,
+            until: if passed { None } else { until },
         })
     };
+    let now = moment.now;
+    // Most rules cannot say when they will stop refusing.
+    macro_rules! rule {
+        ($name:expr, $passed:expr, $detail:expr $(,)?) => {
+            rule_until($name, $passed, $detail, None)
+        };
+    }
     let stage = moment.stage;
     let question_set = config.question_set(stage);
-    rule(
+    rule!(
         "no_question_set",
         question_set.is_some(),
         match question_set {
@@ -130,7 +145,7 @@ pub fn evaluate(config: &SiteConfig, history: &History, moment: &Moment) -> Vec<
         },
     );
     let etiquette = &config.etiquette;
-    rule(
+    rule_until(
         "privacy_signal",
         moment.opened_by_shopper || !(config.respect_privacy_signals && moment.privacy_signal),
         match (config.respect_privacy_signals, moment.privacy_signal) {
@@ -139,8 +154,9 @@ pub fn evaluate(config: &SiteConfig, history: &History, moment: &Moment) -> Vec<
             (true, false) => "the browser sends neither GPC nor Do Not Track".into(),
             (true, true) => "the browser sends GPC or Do Not Track, and the site honours it".into(),
         },
+        Some(now + DAY_MS),
     );
-    rule(
+    rule!(
         "one_per_page",
         !moment.shown_on_page,
         if moment.shown_on_page {
@@ -150,7 +166,7 @@ pub fn evaluate(config: &SiteConfig, history: &History, moment: &Moment) -> Vec<
         },
     );
     if moment.forced {
-        rule(
+        rule!(
             "forced",
             true,
             "cx('show') waives the triggers, sampling and recontact limits".into(),
@@ -159,7 +175,7 @@ pub fn evaluate(config: &SiteConfig, history: &History, moment: &Moment) -> Vec<
     }
     if stage == Stage::Browsing {
         let checkout = etiquette.browsing.is_checkout_page(moment.path);
-        rule(
+        rule!(
             "checkout_page",
             !checkout,
             format!(
@@ -169,7 +185,7 @@ pub fn evaluate(config: &SiteConfig, history: &History, moment: &Moment) -> Vec<
                 etiquette.browsing.checkout_paths
             ),
         );
-        rule(
+        rule!(
             "not_triggered",
             moment.trigger.is_some(),
             match moment.trigger {
@@ -179,7 +195,7 @@ pub fn evaluate(config: &SiteConfig, history: &History, moment: &Moment) -> Vec<
         );
     }
     let shown_this_visit = history.shown_in_visit == Some(moment.visit_started);
-    rule(
+    rule_until(
         "one_per_visit",
         !shown_this_visit,
         if shown_this_visit {
@@ -187,10 +203,11 @@ pub fn evaluate(config: &SiteConfig, history: &History, moment: &Moment) -> Vec<
         } else {
             "no survey yet in this visit".into()
         },
+        Some(now + VISIT_IDLE_MS),
     );
     if let Some(order) = moment.order {
         let answered = history.order_answered(stage, order);
-        rule(
+        rule!(
             "order_answered",
             !answered,
             format!(
@@ -233,14 +250,15 @@ pub fn evaluate(config: &SiteConfig, history: &History, moment: &Moment) -> Vec<
     for (name, last, days, what) in waits {
         let wait = i64::from(days) * DAY_MS;
         match last {
-            None => rule(name, true, format!("{what}: never")),
+            None => rule_until(name, true, format!("{what}: never"), None),
             Some((at_stage, at)) => {
                 let passed = moment.now - at >= wait;
                 let ago = (moment.now - at) / 3_600_000;
-                rule(
+                rule_until(
                     name,
                     passed,
                     format!("{what} ({at_stage}) {ago} h ago; the limit is {days} days"),
+                    Some(at + wait),
                 );
             }
         }
@@ -253,12 +271,23 @@ pub fn evaluate(config: &SiteConfig, history: &History, moment: &Moment) -> Vec<
         "visitor"
     };
     let verb = if inside { "is" } else { "is not" };
-    rule(
+    rule_until(
         "not_sampled",
         inside,
         format!("this {who} {verb} in the {percent}% sample"),
+        Some(now + OUTSIDE_SAMPLE_MS),
     );
     verdicts
+}
+
+/// Until when a refused survey cannot become due, if the refusing rules say: the loader then does
+/// not even fetch the widget for a browsing trigger before that time.
+pub fn quiet_until(verdicts: &[Verdict]) -> Option<i64> {
+    verdicts
+        .iter()
+        .filter(|v| !v.passed)
+        .filter_map(|v| v.until)
+        .max()
 }
 
 /// The first failed rule: why the survey is not shown, if it is not.
@@ -467,6 +496,49 @@ mod tests {
         assert_eq!(
             refusal(&config, &History::default(), &forced),
             Some("no_question_set")
+        );
+    }
+
+    #[test]
+    fn a_refusal_says_how_long_the_loader_may_stay_quiet() {
+        let mut config = config();
+        let mut history = History::default();
+        let browsing = Moment {
+            trigger: Some("page_views"),
+            ..moment(Stage::Browsing)
+        };
+        assert_eq!(
+            quiet_until(&evaluate(&config, &history, &browsing)),
+            None,
+            "shown"
+        );
+        history.record_shown(browsing.visit_started);
+        assert_eq!(
+            quiet_until(&evaluate(&config, &history, &browsing)),
+            Some(NOW + VISIT_IDLE_MS),
+            "the rest of the visit"
+        );
+        let mut history = History::default();
+        history.record_answered(Stage::Browsing, None, NOW - DAY_MS);
+        assert_eq!(
+            quiet_until(&evaluate(&config, &history, &browsing)),
+            Some(NOW - DAY_MS + 30 * DAY_MS),
+            "until the stage's recontact wait ends"
+        );
+        config.etiquette.sample_percent.insert(Stage::Browsing, 0);
+        assert_eq!(
+            quiet_until(&evaluate(&config, &History::default(), &browsing)),
+            Some(NOW + OUTSIDE_SAMPLE_MS)
+        );
+        let on_cart = Moment {
+            path: "/cart",
+            ..browsing.clone()
+        };
+        config.etiquette.sample_percent.clear();
+        assert_eq!(
+            quiet_until(&evaluate(&config, &History::default(), &on_cart)),
+            None,
+            "a checkout page says nothing about other pages"
         );
     }
 
