@@ -63,9 +63,10 @@ fn run() -> Result<(), String> {
 
     let optimised = out.join("widget.opt.wasm");
     // No --all-features: it emits imports Chromium rejects; features are read from the module.
+    // --converge repeats the passes while they still shrink the module (about 1 KB brotli).
     run_tool(
         Command::new(&wasm_opt)
-            .arg("-Oz")
+            .args(["-Oz", "--converge"])
             .arg(bindgen_dir.join("widget_bg.wasm"))
             .arg("-o")
             .arg(&optimised),
