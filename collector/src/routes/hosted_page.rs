@@ -48,19 +48,11 @@ async fn page(
     let locale_call = lang.map_or_else(String::new, |l| format!("cx('locale', '{l}');"));
     let html = PAGE
         .replace("{{LANG}}", lang.unwrap_or("en"))
-        .replace("{{SITE_NAME}}", &escape_html(&site.name))
+        .replace("{{SITE_NAME}}", &super::escape_html(&site.name))
         .replace("{{SITE}}", &site.key)
         .replace("{{STAGE}}", stage.as_str())
         .replace("{{LOCALE_CALL}}", &locale_call)
         // JSON is JS; `<` escaped so no value can close the script element.
         .replace("{{CONTEXT}}", &context.replace('<', "\\u003c"));
     Ok(Html(html))
-}
-
-/// Text made safe to place in HTML.
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

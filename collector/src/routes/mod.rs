@@ -86,6 +86,14 @@ fn timing_allowed() -> tower_http::set_header::SetResponseHeaderLayer<axum::http
     )
 }
 
+/// Text made safe to place in HTML, in element content and in quoted attributes.
+pub(crate) fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 /// The largest request body accepted, in bytes: the browser's budget for a `keepalive` request,
 /// and far more than any admin request needs.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

@@ -120,7 +120,7 @@ fn snippet(
                 "<td style=\"padding:2px\"><a href=\"{}\" style=\"display:inline-block;\
                  min-width:28px;padding:8px 4px;border:1px solid #c9d1d9;border-radius:4px;\
                  text-align:center;text-decoration:none;color:#1b1f24;font:14px Arial,sans-serif\">{}</a></td>",
-                escape_attribute(&link.url),
+                crate::routes::escape_html(&link.url),
                 link.score
             )
         })
@@ -130,19 +130,9 @@ fn snippet(
          <tr><td colspan=\"{}\" style=\"padding:0 0 8px;font:16px Arial,sans-serif;color:#1b1f24\">{}</td></tr>\
          <tr>{cells}</tr></table>",
         links.len(),
-        escape_text(question.text.get(lang))
+        crate::routes::escape_html(question.text.get(lang))
     );
     Ok(EmailLinks { html, links })
-}
-
-fn escape_text(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-fn escape_attribute(text: &str) -> String {
-    escape_text(text).replace('"', "&quot;")
 }
 
 #[cfg(test)]
