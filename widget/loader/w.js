@@ -134,7 +134,7 @@
           !c.stages.some(function (s) { return s.stage == 'browsing'; }) ||
           t.checkout_paths.some(function (p) { return location.pathname.indexOf(p) == 0; })) return;
       if (t.page_views && visit[2] >= t.page_views) due('page_views');
-      if (t.seconds_on_site) setTimeout(due, t.seconds_on_site * 1e3 - now + (visit[0] || now), 'seconds_on_site');
+      if (t.seconds_on_site) setTimeout(due, t.seconds_on_site * 1e3 - now + (+visit[0] || now), 'seconds_on_site');
       addEventListener('scroll', function () {
         var n = Date.now();
         if (t.scroll_percent && (scrollY + innerHeight) * 100 >= d.documentElement.scrollHeight * t.scroll_percent) due('scroll_percent');
