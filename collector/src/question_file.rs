@@ -303,6 +303,21 @@ pub struct ImportReport {
     pub unchanged: Vec<&'static str>,
 }
 
+impl ImportReport {
+    /// Sets `current` to the file's `new` value, if the file has one, and notes whether it changed.
+    fn apply<T: PartialEq>(&mut self, name: &'static str, new: Option<T>, current: &mut T) {
+        let Some(new) = new else {
+            return;
+        };
+        if new == *current {
+            self.unchanged.push(name);
+        } else {
+            self.changed.push(name);
+            *current = new;
+        }
+    }
+}
+
 /// Applies the file's theme and etiquette to the site, then saves every stage whose questions
 /// differ from its latest version as a new version, publishing it (or the unchanged latest one)
 /// when `publish` is set.
@@ -316,24 +331,8 @@ pub async fn import(
     let mut report = ImportReport::default();
     let mut settings = store.site(site).await?;
     let before = settings.clone();
-    if let Some(theme) = file.theme {
-        let slot = if theme == settings.theme {
-            &mut report.unchanged
-        } else {
-            &mut report.changed
-        };
-        slot.push("theme");
-        settings.theme = theme;
-    }
-    if let Some(etiquette) = file.etiquette {
-        let slot = if etiquette == settings.etiquette {
-            &mut report.unchanged
-        } else {
-            &mut report.changed
-        };
-        slot.push("etiquette");
-        settings.etiquette = etiquette;
-    }
+    report.apply("theme", file.theme, &mut settings.theme);
+    report.apply("etiquette", file.etiquette, &mut settings.etiquette);
     if settings != before {
         store.update_site(&settings).await?;
     }
