@@ -901,6 +901,19 @@ async fn the_hosted_page_and_its_email_links_carry_the_context_safely(engine: En
         assert_eq!(body["error"], code, "{path}: {body}");
     }
 
+    // An order already answered at that stage is thanked, not asked again.
+    let answered = checkout_response("hosted-answered-000001");
+    assert_eq!(app.post_response(&answered).await.0, StatusCode::CREATED);
+    let order = answered["context"]["order"].as_str().expect("an order");
+    let html = app
+        .get(&format!("/s/demo/checkout?order={order}&lang=pl"))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Mamy już Twoją odpowiedź"), "{html}");
+    assert!(!html.contains("cx('show'"), "no survey: {html}");
+
     // The page is on the collector's own origin, which may send answers for any of its sites.
     let own = format!("http://{}", app.address);
     let response = app

@@ -16,6 +16,17 @@ use survey::validation::is_token;
 
 const PAGE: &str = include_str!("../../../www/hosted/survey.html");
 
+/// "We already have your answer", in the page's language (the widget's built-in languages).
+fn already_answered(lang: &str) -> &'static str {
+    match lang.split(['-', '_']).next().unwrap_or(lang) {
+        "pt" => "<p role=\"status\">Obrigado! Já recebemos a sua resposta sobre este pedido.</p>",
+        "pl" => {
+            "<p role=\"status\">Dziękujemy! Mamy już Twoją odpowiedź w sprawie tego zamówienia.</p>"
+        }
+        _ => "<p role=\"status\">Thank you! We already have your answer about this order.</p>",
+    }
+}
+
 /// Query keys that are not context.
 const NOT_CONTEXT: [&str; 2] = ["score", "lang"];
 
@@ -44,15 +55,32 @@ async fn page(
         .get("lang")
         .filter(|l| l.len() <= 35 && is_token(l))
         .map(String::as_str);
-    let context = serde_json::to_string(&context).map_err(|e| ApiError::Internal(e.into()))?;
-    let locale_call = lang.map_or_else(String::new, |l| format!("cx('locale', '{l}');"));
+    // A second answer for the order would be refused (one per order and stage), so a shopper who
+    // already answered, on the store or from an earlier click, is thanked instead of asked.
+    let answered = match context.get("order") {
+        Some(order) => state.store.order_answered(&site.key, stage, order).await?,
+        None => false,
+    };
+    let (scripts, message) = if answered {
+        (String::new(), already_answered(lang.unwrap_or("en")))
+    } else {
+        let context = serde_json::to_string(&context).map_err(|e| ApiError::Internal(e.into()))?;
+        let locale_call = lang.map_or_else(String::new, |l| format!("cx('locale', '{l}');"));
+        let scripts = format!(
+            "<script async src=\"/w.js\" data-site=\"{site}\"></script>\n\
+             <script>window.cx=window.cx||function(){{(cx.q=cx.q||[]).push(arguments)}};\
+             {locale_call}cx('show', '{stage}', {context}, 'hosted');</script>",
+            site = site.key,
+            stage = stage.as_str(),
+            // JSON is JS; `<` escaped so no value can close the script element.
+            context = context.replace('<', "\\u003c"),
+        );
+        (scripts, "")
+    };
     let html = PAGE
         .replace("{{LANG}}", lang.unwrap_or("en"))
         .replace("{{SITE_NAME}}", &super::escape_html(&site.name))
-        .replace("{{SITE}}", &site.key)
-        .replace("{{STAGE}}", stage.as_str())
-        .replace("{{LOCALE_CALL}}", &locale_call)
-        // JSON is JS; `<` escaped so no value can close the script element.
-        .replace("{{CONTEXT}}", &context.replace('<', "\\u003c"));
+        .replace("{{SURVEY_SCRIPTS}}", &scripts)
+        .replace("{{ANSWERED}}", message);
     Ok(Html(html))
 }

@@ -552,6 +552,16 @@ impl Store {
         on_engine!(self.response(site, id))
     }
 
+    /// Whether `site` already has a response for this order at this stage.
+    pub async fn order_answered(
+        &self,
+        site: &str,
+        stage: Stage,
+        order: &str,
+    ) -> Result<bool, StoreError> {
+        on_engine!(self.order_answered(site, stage, order))
+    }
+
     /// Durably stores a validated response, merging it into an earlier send under the same id,
     /// and queues its webhook deliveries in the same commit; `device` is the device class of its
     /// first send.

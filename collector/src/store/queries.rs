@@ -298,6 +298,23 @@ macro_rules! queries {
             Ok(())
         }
 
+        pub(super) async fn order_answered(
+            &self,
+            site: &str,
+            stage: Stage,
+            order: &str,
+        ) -> Result<bool, StoreError> {
+            let found: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM responses WHERE site = $1 AND order_ref = $2 AND stage = $3 LIMIT 1",
+            )
+            .bind(site)
+            .bind(order)
+            .bind(stage.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+            Ok(found.is_some())
+        }
+
         pub(super) async fn response(
             &self,
             site: &str,
