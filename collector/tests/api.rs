@@ -862,6 +862,33 @@ async fn an_order_gets_one_answer_per_stage_whatever_the_device(engine: Engine) 
             .await
             .is_err()
     );
+
+    // Sixteen devices answer one order at the same moment: exactly one is stored.
+    let app = std::sync::Arc::new(app);
+    let sends: Vec<_> = (0..16)
+        .map(|i| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let body = json!({ "id": format!("order-race-device-{i:04}"), "site": "demo",
+                    "stage": "checkout", "question_set_version": 1, "context": { "order": "7002" },
+                    "answers": [{ "question": "csat", "value": 5 }] });
+                app.post_response(&body).await.0
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for send in sends {
+        statuses.push(send.await.expect("request task"));
+    }
+    let created = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CONFLICT)
+        .count();
+    assert_eq!((created, refused), (1, 15), "{statuses:?}");
 }
 
 async fn the_hosted_page_and_its_email_links_carry_the_context_safely(engine: Engine) {

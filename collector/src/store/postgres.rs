@@ -36,4 +36,22 @@ impl PostgresStore {
     }
 }
 
+impl PostgresStore {
+    /// Holds a lock on this order and stage until the transaction ends, so two first answers for
+    /// one order from two devices at once cannot both pass the once-per-order check. (Distinct
+    /// orders whose keys hash alike only wait for each other.)
+    async fn lock_order(
+        tx: &mut sqlx::PgConnection,
+        site: &str,
+        stage: Stage,
+        order: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(format!("cx-order/{site}/{stage}/{order}"))
+            .execute(tx)
+            .await?;
+        Ok(())
+    }
+}
+
 super::queries::queries!(PostgresStore, sqlx::PgConnection);

@@ -366,10 +366,9 @@ macro_rules! queries {
         ) -> Result<SaveOutcome, StoreError> {
             let question_set_id = question_set.id;
             let now = now_ms();
-            // One answer per order and stage, whichever browser or device it comes from. (Two
-            // first sends for one order racing on PostgreSQL could both pass; SQLite's single
-            // writer makes it exact.)
+            // One answer per order and stage, whichever browser or device it comes from.
             if let Some(order) = response.context.get("order") {
+                Self::lock_order(&mut *tx, &response.site, response.stage, order).await?;
                 let other: Option<String> = sqlx::query_scalar(
                     "SELECT id FROM responses
                      WHERE site = $1 AND order_ref = $2 AND stage = $3 AND id <> $4 LIMIT 1",

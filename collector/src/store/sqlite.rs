@@ -160,4 +160,17 @@ async fn commit_batch(pool: &SqlitePool, batch: Vec<SaveJob>) {
     }
 }
 
+impl SqliteStore {
+    /// Nothing to lock: the one writer task saves responses one after another, so the
+    /// once-per-order check cannot race.
+    async fn lock_order(
+        _: &mut sqlx::SqliteConnection,
+        _: &str,
+        _: Stage,
+        _: &str,
+    ) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
 super::queries::queries!(SqliteStore, sqlx::SqliteConnection);
