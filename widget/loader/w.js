@@ -63,16 +63,19 @@
       });
     }
 
-    // The site's config, cached by the browser for a minute: the browsing triggers need it on every
-    // page, the widget when it shows.
-    // An error body (unknown site) fails as an unreadable config, announced to cx('on', 'skip').
-    var config = fetch(base + '/v1/sites/' + site + '/config').then(function (r) {
-      return r.json();
-    });
+    // The site's config, fetched once a page needs it (the browsing triggers, or a survey to show)
+    // and cached by the browser for a minute. An error body (unknown site) fails as an unreadable
+    // config, announced to cx('on', 'skip').
+    var config;
+    function settings() {
+      return config || (config = fetch(base + '/v1/sites/' + site + '/config').then(function (r) {
+        return r.json();
+      }));
+    }
 
     function load() {
       // The widget's module instantiates its wasm before it resolves (build.rs adds that step).
-      return widget || (widget = Promise.all([import(base + '__WIDGET_JS__'), config]));
+      return widget || (widget = Promise.all([import(base + '__WIDGET_JS__'), settings()]));
     }
 
     // The store's own listeners: cx('on', 'show' | 'answer' | 'dismiss', fn). One that throws must
@@ -100,9 +103,9 @@
       }
     }
 
-    w.cx = function () {
+    w.cx = function (...args) {
       try {
-        run.apply(null, arguments);
+        run(...args);
       } catch (e) {}
     };
     w.cx.loaded = 1;
@@ -111,7 +114,11 @@
     // minutes without a page view. Kept as "start,last,page views".
     var now = Date.now();
     var visit = [];
+    var quiet;
     try {
+      // The widget's note: no browsing survey can be due before then (see quiet_until). Until
+      // then a page that marks no stage fetches nothing but this loader.
+      quiet = store.getItem('cx:b') > now;
       visit = (store.getItem('cx:v') || '').split(',');
       if (!(now - visit[1] < 18e5)) visit = [now, 0, 0];
       visit[1] = now;
@@ -121,7 +128,7 @@
 
     // The browsing survey: the config (cached by the browser for a minute) says which triggers are
     // on; the widget itself is fetched only once one fires. Never on the site's checkout pages.
-    config.then(function (c) {
+    if (!quiet) settings().then(function (c) {
       var t = c.etiquette.browsing;
       var y = scrollY;
       var at = now;
@@ -129,9 +136,7 @@
         if (t && !marked) run('stage', 'browsing', {}, why);
         t = 0;
       }
-      // The widget's note: no browsing survey can be due before then (see quiet_until).
-      if (store.getItem('cx:b') > now ||
-          !c.stages.some(function (s) { return s.stage == 'browsing'; }) ||
+      if (!c.stages.some(function (s) { return s.stage == 'browsing'; }) ||
           t.checkout_paths.some(function (p) { return location.pathname.indexOf(p) == 0; })) return;
       if (t.page_views && visit[2] >= t.page_views) due('page_views');
       if (t.seconds_on_site) setTimeout(due, t.seconds_on_site * 1e3 - now + (+visit[0] || now), 'seconds_on_site');
@@ -164,6 +169,8 @@
     addEventListener('pagehide', flush);
     flush();
 
-    for (var j = 0; j < queue.length; j++) w.cx.apply(null, queue[j]);
+    queue.forEach(function (args) {
+      w.cx(...args);
+    });
   } catch (e) {}
 })(window, document);
