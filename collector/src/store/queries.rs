@@ -542,17 +542,30 @@ macro_rules! queries {
             .bind(query.limit)
             .fetch_all(&self.pool)
             .await?;
+            // Every listed response's scores in one query, not one per comment.
+            let mut scores: std::collections::BTreeMap<String, std::collections::BTreeMap<String, i64>> =
+                std::collections::BTreeMap::new();
+            let ids: std::collections::BTreeSet<&str> =
+                rows.iter().map(|row| row.0.as_str()).collect();
+            if !ids.is_empty() {
+                let mut query = sqlx::QueryBuilder::new(
+                    "SELECT response_id, question, score FROM answers
+                     WHERE score IS NOT NULL AND response_id IN (",
+                );
+                let mut list = query.separated(", ");
+                for id in &ids {
+                    list.push_bind(*id);
+                }
+                list.push_unseparated(")");
+                let found: Vec<(String, String, i64)> =
+                    query.build_query_as().fetch_all(&self.pool).await?;
+                for (response_id, question, score) in found {
+                    scores.entry(response_id).or_default().insert(question, score);
+                }
+            }
             let mut comments = Vec::with_capacity(rows.len());
             for (response_id, stage, received_at_ms, locale, order, question, text) in rows {
-                let scores = sqlx::query_as::<_, (String, i64)>(
-                    "SELECT question, score FROM answers
-                     WHERE response_id = $1 AND score IS NOT NULL ORDER BY question",
-                )
-                .bind(&response_id)
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .collect();
+                let scores = scores.get(&response_id).cloned().unwrap_or_default();
                 comments.push(super::Comment {
                     response_id,
                     stage,
