@@ -32,13 +32,18 @@ pub fn load() -> History {
         .unwrap_or_default()
 }
 
-/// Changes the remembered history; does nothing where storage is unavailable.
+/// Remembers `history`; does nothing where storage is unavailable.
+pub fn save(history: &History) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(HISTORY_KEY, &survey::encode::history(history));
+    }
+}
+
+/// Changes the remembered history (as it is now: another tab may have changed it).
 pub fn update(change: impl FnOnce(&mut History)) {
     let mut history = load();
     change(&mut history);
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(HISTORY_KEY, &survey::encode::history(&history));
-    }
+    save(&history);
 }
 
 /// This browser's random visitor id, made on first use; a fresh one per page where storage is

@@ -94,7 +94,8 @@ pub fn show(
         forced,
         opened_by_shopper: hosted,
     };
-    let verdicts = eligibility::evaluate(&config, &history::load(), &moment);
+    let mut remembered = history::load();
+    let verdicts = eligibility::evaluate(&config, &remembered, &moment);
     let refusal = eligibility::first_refusal(&verdicts);
     if debug::enabled() {
         let outcome = refusal.map_or_else(|| "shown".to_owned(), |r| format!("not shown ({r})"));
@@ -139,9 +140,10 @@ pub fn show(
         deliver,
         emit: emit.clone(),
     };
-    match mount::mount_once(props, &theme) {
+    match mount::mount_survey(props, &theme) {
         Ok(()) => {
-            history::update(|h| h.record_shown(visit_started));
+            remembered.record_shown(visit_started);
+            history::save(&remembered);
             // One survey per visit: no browsing survey for the rest of it.
             history::quiet_browsing_until(now + eligibility::VISIT_IDLE_MS);
             true

@@ -1,4 +1,4 @@
-//! Mounting the widget in a shadow root of its own, once per page view.
+//! Mounting the widget in a shadow root of its own, and remembering that this page has one.
 
 use crate::app::{Survey, SurveyProps};
 use std::cell::Cell;
@@ -21,11 +21,9 @@ pub fn shown_on_page() -> bool {
     SHOWN.with(Cell::get)
 }
 
-/// Mounts the survey unless one was already shown on this page; the error says why it did not.
-pub fn mount_once(props: SurveyProps, theme: &Theme) -> Result<(), &'static str> {
-    if SHOWN.with(Cell::get) {
-        return Err("one_per_page");
-    }
+/// Mounts the survey and remembers that this page has shown one (the `one_per_page` rule, which
+/// the caller has evaluated, reads it); the error says why it could not.
+pub fn mount_survey(props: SurveyProps, theme: &Theme) -> Result<(), &'static str> {
     mount(props, theme).ok_or("mount_failed")?;
     SHOWN.with(|shown| shown.set(true));
     Ok(())
