@@ -112,6 +112,24 @@ impl Browser {
         Ok(self.client.execute(script, vec![]).await?)
     }
 
+    /// Runs `script` with a `cx('on', 'skip', ...)` listener on the page, and returns the next
+    /// skip it reports (`{stage, reason}`): the survey that was asked for and not shown.
+    pub async fn skip(&self, script: &str) -> anyhow::Result<serde_json::Value> {
+        let before = self
+            .run(
+                "if (!window.__skips) { window.__skips = []; cx('on', 'skip', d => __skips.push(d)); }
+                 return __skips.length;",
+            )
+            .await?;
+        let before = before.as_u64().unwrap_or(0) as usize;
+        self.run(script).await?;
+        wait::until("a survey to be skipped", || async {
+            let skips = self.run("return window.__skips;").await.ok()?;
+            skips.as_array()?.get(before).cloned()
+        })
+        .await
+    }
+
     /// The widget's shadow root, once the widget has appeared on the page.
     pub async fn survey(&self) -> anyhow::Result<ShadowRoot> {
         wait::until("the survey to appear", || async {

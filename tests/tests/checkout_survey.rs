@@ -534,28 +534,16 @@ async fn a_site_that_respects_privacy_signals_asks_no_one_who_sends_them() -> an
         .await?;
     // This browser sends Global Privacy Control (Chromium has no setting for it; Brave and
     // Firefox do).
-    browser
-        .client
-        .execute(
+    let skip = browser
+        .skip(
             "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl',
                  { get: () => window.__gpc, configurable: true });
-             window.__gpc = true; window.__skips = [];
-             cx('on', 'skip', d => __skips.push(d));
+             window.__gpc = true;
              cx('show', 'checkout', { order: 'GPC-1' });",
-            vec![],
         )
         .await?;
-    let skips = wait::until("the survey to be skipped", || async {
-        let skips = browser
-            .client
-            .execute("return window.__skips;", vec![])
-            .await
-            .ok()?;
-        (skips.as_array()?.len() == 1).then_some(skips)
-    })
-    .await?;
     assert_eq!(
-        skips[0],
+        skip,
         serde_json::json!({ "stage": "checkout", "reason": "privacy_signal" })
     );
     assert!(
@@ -576,21 +564,9 @@ async fn a_site_that_respects_privacy_signals_asks_no_one_who_sends_them() -> an
         )
         .await?;
     browser.survey().await?;
-    browser
-        .client
-        .execute("cx('show', 'delivery', {});", vec![])
-        .await?;
-    let skips = wait::until("the second survey to be skipped", || async {
-        let skips = browser
-            .client
-            .execute("return window.__skips;", vec![])
-            .await
-            .ok()?;
-        (skips.as_array()?.len() == 2).then_some(skips)
-    })
-    .await?;
+    let skip = browser.skip("cx('show', 'delivery', {});").await?;
     assert_eq!(
-        skips[1],
+        skip,
         serde_json::json!({ "stage": "delivery", "reason": "one_per_page" })
     );
     browser.close().await

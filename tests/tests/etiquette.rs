@@ -27,17 +27,11 @@ async fn assert_no_survey(browser: &Browser, why: &str) -> anyhow::Result<()> {
 
 /// Listens for skips, then marks `stage` with `context` (JSON), and returns the skip reason.
 async fn skip_reason(browser: &Browser, stage: &str, context: &str) -> anyhow::Result<String> {
-    browser
-        .run(&format!(
-            "window.__skips = []; cx('on', 'skip', d => __skips.push(d.reason));
-             cx('stage', '{stage}', {context});"
-        ))
+    let skip = browser
+        .skip(&format!("cx('stage', '{stage}', {context});"))
         .await?;
-    wait::until(&format!("the {stage} survey to be skipped"), || async {
-        let skips = browser.run("return window.__skips;").await.ok()?;
-        skips.as_array()?.first()?.as_str().map(str::to_owned)
-    })
-    .await
+    assert_eq!(skip["stage"], stage);
+    Ok(skip["reason"].as_str().unwrap_or_default().to_owned())
 }
 
 /// Starts a new visit on the next page load (the loader ends a visit after 30 idle minutes).
