@@ -38,6 +38,7 @@ fn run() -> Result<(), String> {
         "widget/Cargo.toml",
         "widget/survey/Cargo.toml",
         "widget/loader/w.js",
+        "widget/nightly-toolchain",
         "Cargo.toml",
         "Cargo.lock",
     ] {
@@ -45,6 +46,7 @@ fn run() -> Result<(), String> {
     }
     println!("cargo:rerun-if-env-changed=WASM_OPT");
     println!("cargo:rerun-if-env-changed=TERSER");
+    println!("cargo:rerun-if-env-changed=CX_WIDGET_TOOLCHAIN");
 
     let tools = root.join("widget/tools/node_modules/.bin");
     let wasm_opt = tool("WASM_OPT", &tools.join("wasm-opt"))?;
@@ -157,17 +159,78 @@ fn instantiate_on_import(glue: Vec<u8>, wasm_name: &str) -> Result<Vec<u8>, Stri
     Ok(glue.into_bytes())
 }
 
-/// Compiles the widget crate for wasm32 in `target/widget-wasm`, apart from the outer build, so the
-/// two cargo processes never wait on each other's lock.
+/// Which compiler builds the widget: the pinned nightly in `widget/nightly-toolchain`, which
+/// rebuilds the standard library for size (about 10% less wasm), or the stable toolchain that
+/// builds everything else. `CX_WIDGET_TOOLCHAIN=stable` asks for stable; without the nightly (or
+/// when it fails) the build falls back to stable with a warning, so a machine without it still
+/// builds a working, larger widget. The test suite builds and runs both.
+#[derive(Clone, Copy, PartialEq)]
+enum Toolchain {
+    Nightly,
+    Stable,
+}
+
+/// Compiles the widget for wasm32 with the toolchain asked for, falling back to stable.
 fn compile_widget(root: &Path, out: &Path) -> Result<PathBuf, String> {
+    let wanted = std::env::var("CX_WIDGET_TOOLCHAIN").unwrap_or_default();
+    match wanted.as_str() {
+        "stable" => return compile_widget_with(root, out, Toolchain::Stable),
+        "" | "nightly" => {}
+        other => {
+            return Err(format!(
+                "CX_WIDGET_TOOLCHAIN must be `nightly` (the default) or `stable`, not {other:?}"
+            ));
+        }
+    }
+    match compile_widget_with(root, out, Toolchain::Nightly) {
+        Ok(wasm) => Ok(wasm),
+        Err(why) => {
+            println!(
+                "cargo:warning=the widget is built with the stable toolchain, about 10% larger: {why}; \
+                 collector/scripts/install-tools.sh installs the pinned nightly"
+            );
+            compile_widget_with(root, out, Toolchain::Stable)
+        }
+    }
+}
+
+/// Compiles the widget crate for wasm32 in `target/widget-wasm[-nightly]`, apart from the outer
+/// build, so the two cargo processes never wait on each other's lock.
+fn compile_widget_with(root: &Path, out: &Path, toolchain: Toolchain) -> Result<PathBuf, String> {
     // OUT_DIR is <target>/<profile>/build/<crate>-<hash>/out.
     let target_dir = out
         .ancestors()
         .nth(4)
         .ok_or("unexpected OUT_DIR layout")?
-        .join("widget-wasm");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut command = Command::new(cargo);
+        .join(match toolchain {
+            Toolchain::Nightly => "widget-wasm-nightly",
+            Toolchain::Stable => "widget-wasm",
+        });
+    let mut command = match toolchain {
+        Toolchain::Stable => {
+            Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        }
+        Toolchain::Nightly => {
+            let nightly = String::from_utf8(read(&root.join("widget/nightly-toolchain"))?)
+                .map_err(|_| "widget/nightly-toolchain is not UTF-8")?;
+            let nightly = nightly.trim();
+            let probe = Command::new("rustup")
+                .args(["run", nightly, "rustc", "--print", "sysroot"])
+                .env_remove("RUSTUP_TOOLCHAIN")
+                .output()
+                .map_err(|e| format!("running rustup: {e}"))?;
+            if !probe.status.success() {
+                return Err(format!("{nightly} is not installed"));
+            }
+            let sysroot = PathBuf::from(String::from_utf8_lossy(&probe.stdout).trim());
+            if !sysroot.join("lib/rustlib/src/rust/library").is_dir() {
+                return Err(format!("{nightly} has no rust-src component"));
+            }
+            let mut command = Command::new("rustup");
+            command.args(["run", nightly, "cargo"]);
+            command
+        }
+    };
     command
         .current_dir(root)
         .args([
@@ -182,9 +245,12 @@ fn compile_widget(root: &Path, out: &Path) -> Result<PathBuf, String> {
         ])
         .arg("--target-dir")
         .arg(&target_dir);
-    // The outer build's wrappers and flags (clippy's driver, coverage or host RUSTFLAGS) are not
-    // meant for the wasm build.
+    // The outer build's toolchain, wrappers and flags (clippy's driver, coverage or host RUSTFLAGS)
+    // are not meant for the wasm build.
     for var in [
+        "RUSTC",
+        "RUSTDOC",
+        "RUSTUP_TOOLCHAIN",
         "RUSTC_WORKSPACE_WRAPPER",
         "RUSTC_WRAPPER",
         "RUSTFLAGS",
@@ -206,10 +272,24 @@ fn compile_widget(root: &Path, out: &Path) -> Result<PathBuf, String> {
         (cargo_home.join("registry/src"), "/cargo"),
         (root.to_path_buf(), "/cx"),
     ];
-    let flags: Vec<String> = remaps
+    let mut flags: Vec<String> = remaps
         .iter()
         .map(|(from, to)| format!("--remap-path-prefix={}={to}", from.display()))
         .collect();
+    if toolchain == Toolchain::Nightly {
+        // The standard library rebuilt with the widget's own profile, and without what a shopper
+        // never sees: panic messages and locations, and `Debug` output (which prints nothing).
+        command.args(["-Z", "build-std=std,panic_abort"]);
+        flags.extend(
+            [
+                "-Zunstable-options",
+                "-Cpanic=immediate-abort",
+                "-Zfmt-debug=none",
+                "-Zlocation-detail=none",
+            ]
+            .map(String::from),
+        );
+    }
     command.env("CARGO_ENCODED_RUSTFLAGS", flags.join("\x1f"));
     let status = command
         .status()

@@ -32,6 +32,15 @@ for component in rustfmt clippy; do
     fi
 done
 
+# The pinned nightly that builds the widget smaller (collector/build.rs says how; it falls back to
+# stable without it). rust-src, because it rebuilds the standard library for the widget.
+nightly="$(cat "$root/widget/nightly-toolchain")"
+if ! rustup run "$nightly" rustc --version >/dev/null 2>&1 \
+    || [ ! -d "$(rustup run "$nightly" rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
+    say "installing the $nightly toolchain with rust-src (for the widget's size build)"
+    rustup toolchain install "$nightly" --profile minimal --component rust-src
+fi
+
 if ! command -v npm >/dev/null; then
     apt_install nodejs npm
 fi

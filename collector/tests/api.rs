@@ -389,11 +389,16 @@ async fn the_loader_and_widget_are_served_precompressed_with_the_right_caching()
     }
     println!("widget wasm + js: {total_brotli} brotli bytes");
     // Issue 4's budget is 60 KB and is not met yet (BENCHMARKS.md says where the bytes go). Until
-    // it is, this ceiling, just above today's size, makes any growth a deliberate decision.
-    const WIDGET_CEILING: usize = 102 * 1024;
+    // it is, these ceilings, just above today's sizes, make any growth a deliberate decision. The
+    // widget is built with the pinned nightly unless CX_WIDGET_TOOLCHAIN=stable asks for the
+    // fallback (collector/build.rs); a nightly build that silently fell back fails here.
+    let (toolchain, ceiling) = match std::env::var("CX_WIDGET_TOOLCHAIN").as_deref() {
+        Ok("stable") => ("stable", 102 * 1024),
+        _ => ("nightly", 92 * 1024),
+    };
     assert!(
-        total_brotli <= WIDGET_CEILING,
-        "the widget grew to {total_brotli} brotli bytes, over its ceiling of {WIDGET_CEILING}"
+        total_brotli <= ceiling,
+        "the widget ({toolchain} build) grew to {total_brotli} brotli bytes, over its ceiling of {ceiling}"
     );
 
     let missing = app.get("/assets/widget-0000.wasm").await;

@@ -179,10 +179,10 @@ pub fn evaluate(config: &SiteConfig, history: &History, moment: &Moment) -> Vec<
             "checkout_page",
             !checkout,
             format!(
-                "{} {} a checkout page ({:?})",
+                "{} {} a checkout page (checkout paths: {})",
                 moment.path,
                 if checkout { "is" } else { "is not" },
-                etiquette.browsing.checkout_paths
+                etiquette.browsing.checkout_paths.join(", ")
             ),
         );
         rule!(
