@@ -17,6 +17,7 @@ on_both_engines!(
     a_response_id_reused_for_another_stage_is_a_conflict,
     the_demo_site_accepts_localhost_origins_only,
     the_site_config_has_every_stage_and_revalidates_with_its_etag,
+    the_loader_reads_only_the_browsing_triggers_all_off_without_a_browsing_survey,
     a_database_from_a_newer_collector_is_refused,
     readiness_and_metrics_tell_what_happened,
     concurrent_answers_are_all_stored_and_a_conflict_spoils_none,
@@ -316,6 +317,62 @@ async fn the_site_config_has_every_stage_and_revalidates_with_its_etag(engine: E
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
 
     let missing = app.get("/v1/sites/nope/config").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let reply: Value = missing.json().await.expect("json error");
+    assert_eq!(reply["error"], "unknown_site");
+}
+
+async fn the_loader_reads_only_the_browsing_triggers_all_off_without_a_browsing_survey(
+    engine: Engine,
+) {
+    let app = TestApp::spawn(engine).await;
+    let response = app.get("/v1/sites/demo/triggers").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    assert_eq!(headers["timing-allow-origin"], "*");
+    assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=60");
+    let body = response.bytes().await.expect("body");
+    let triggers: survey::BrowsingTrigger = serde_json::from_slice(&body).expect("triggers");
+    assert_eq!(
+        triggers,
+        collector::store::Site::demo().etiquette.browsing,
+        "the demo site publishes a browsing question set"
+    );
+    // Every store page's loader reads this, so it stays a small fraction of the config.
+    let config = app.get("/v1/sites/demo/config").await.bytes().await;
+    let config = config.expect("config");
+    assert!(
+        body.len() < 200 && config.len() > 10 * body.len(),
+        "triggers {} bytes, config {} bytes",
+        body.len(),
+        config.len()
+    );
+    let again = app
+        .http
+        .get(app.url("/v1/sites/demo/triggers"))
+        .header(header::IF_NONE_MATCH, headers[header::ETAG].clone())
+        .send()
+        .await
+        .expect("revalidation");
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+
+    // A new site has no question set published yet: no browsing survey can become due.
+    let token = app.token(collector::store::TokenScope::AllSites).await;
+    let site = json!({ "key": "fernwood", "name": "Fernwood", "allowed_origins": ["https://fernwood.example"] });
+    let (status, reply) = app
+        .admin(reqwest::Method::POST, "/sites", Some(&token), Some(&site))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{reply}");
+    let off: survey::BrowsingTrigger = app
+        .get("/v1/sites/fernwood/triggers")
+        .await
+        .json()
+        .await
+        .expect("triggers");
+    assert_eq!(off, survey::BrowsingTrigger::off());
+
+    let missing = app.get("/v1/sites/nope/triggers").await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     let reply: Value = missing.json().await.expect("json error");
     assert_eq!(reply["error"], "unknown_site");
@@ -709,6 +766,7 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_exists() 
         ("/w.js", "get"),
         ("/assets/{file}", "get"),
         ("/v1/sites/{site}/config", "get"),
+        ("/v1/sites/{site}/triggers", "get"),
         ("/v1/responses", "post"),
         ("/healthz", "get"),
         ("/readyz", "get"),

@@ -2,8 +2,9 @@
  *
  * Written by hand and minified at build time because every store page pays for it (budget: 1 KB
  * brotli). It keeps the cx(...) command queue, resends answers an earlier page could not deliver,
- * and imports the Wasm widget only when a stage is marked, so a page without a survey fetches nothing
- * else. It must never throw into the store's page: every failure means "no survey".
+ * watches the browsing triggers, and imports the Wasm widget only when a survey is due, so a page
+ * without one fetches nothing else but the site's small list of triggers. It must never throw into
+ * the store's page: every failure means "no survey".
  *
  * __WIDGET_JS__ is replaced by build.rs with the content-hashed path of the widget's module. */
 (function (w, d) {
@@ -63,19 +64,18 @@
       });
     }
 
-    // The site's config, fetched once a page needs it (the browsing triggers, or a survey to show)
-    // and cached by the browser for a minute. An error body (unknown site) fails as an unreadable
-    // config, announced to cx('on', 'skip').
-    var config;
-    function settings() {
-      return config || (config = fetch(base + '/v1/sites/' + site + '/config').then(function (r) {
+    // The site's public JSON (`/config` for a survey to show, `/triggers` for the browsing
+    // triggers), cached by the browser for a minute. An error body (unknown site) fails as an
+    // unreadable config, announced to cx('on', 'skip').
+    function get(what) {
+      return fetch(base + '/v1/sites/' + site + what).then(function (r) {
         return r.json();
-      }));
+      });
     }
 
     function load() {
       // The widget's module instantiates its wasm before it resolves (build.rs adds that step).
-      return widget || (widget = Promise.all([import(base + '__WIDGET_JS__'), settings()]));
+      return widget || (widget = Promise.all([import(base + '__WIDGET_JS__'), get('/config')]));
     }
 
     // The store's own listeners: cx('on', 'show' | 'answer' | 'dismiss', fn). One that throws must
@@ -126,18 +126,17 @@
       store.setItem('cx:v', visit.join());
     } catch (e) {}
 
-    // The browsing survey: the config (cached by the browser for a minute) says which triggers are
-    // on; the widget itself is fetched only once one fires. Never on the site's checkout pages.
-    if (!quiet) settings().then(function (c) {
-      var t = c.etiquette.browsing;
+    // The browsing survey: the site's triggers (all off without a browsing question set) say
+    // when; the widget and the full config are fetched only once one fires. Never on the site's
+    // checkout pages.
+    if (!quiet) get('/triggers').then(function (t) {
       var y = scrollY;
       var at = now;
       function due(why) {
         if (t && !marked) run('stage', 'browsing', {}, why);
         t = 0;
       }
-      if (!c.stages.some(function (s) { return s.stage == 'browsing'; }) ||
-          t.checkout_paths.some(function (p) { return location.pathname.indexOf(p) == 0; })) return;
+      if (t.checkout_paths.some(function (p) { return location.pathname.indexOf(p) == 0; })) return;
       if (t.page_views && visit[2] >= t.page_views) due('page_views');
       if (t.seconds_on_site) setTimeout(due, t.seconds_on_site * 1e3 - now + (+visit[0] || now), 'seconds_on_site');
       addEventListener('scroll', function () {

@@ -28,7 +28,8 @@ class Browser {
     // How the collector answers a POST: a status, or 'offline' for a network error.
     this.answer = () => 201;
     this.retryAfter = null;
-    this.config = config({});
+    // What the collector's /triggers says: the browsing survey's triggers.
+    this.triggers = triggers({});
   }
 
   /** Loads `path` with the snippet; `commands` are the page's cx(...) calls made before w.js ran. */
@@ -59,8 +60,9 @@ class Browser {
     return this.requests.filter((r) => r.method == 'POST');
   }
 
-  configFetches() {
-    return this.requests.filter((r) => r.url.endsWith('/config')).length;
+  /** The GETs of the site's public JSON, by what they asked for (`/triggers`, `/config`). */
+  gets() {
+    return this.requests.filter((r) => r.method == 'GET').map((r) => r.url.replace(COLLECTOR + '/v1/sites/demo', ''));
   }
 
   queued() {
@@ -104,7 +106,8 @@ class Page {
       setTimeout: (fn, ms, ...args) => void browser.timers.push({ at: browser.now + (ms || 0), fn, args }),
       fetch: (url, init = {}) => {
         browser.requests.push({ url, method: init.method || 'GET', body: init.body, keepalive: init.keepalive });
-        if (url.endsWith('/config')) return Promise.resolve({ json: () => Promise.resolve(browser.config) });
+        if (url.endsWith('/triggers')) return Promise.resolve({ json: () => Promise.resolve(browser.triggers) });
+        if (url.endsWith('/config')) return Promise.resolve({ json: () => Promise.resolve({ site: 'demo' }) });
         const status = browser.answer(init.body);
         if (status == 'offline') return Promise.reject(new TypeError('Failed to fetch'));
         const retryAfter = browser.retryAfter;
@@ -153,21 +156,9 @@ async function settle() {
   for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
-/** The public config's parts the loader reads, with the browsing triggers given. */
-function config(browsing, stages = ['browsing', 'checkout']) {
-  return {
-    stages: stages.map((stage) => ({ stage })),
-    etiquette: {
-      browsing: {
-        page_views: 0,
-        seconds_on_site: 0,
-        scroll_percent: 0,
-        exit_intent: false,
-        checkout_paths: ['/cart'],
-        ...browsing,
-      },
-    },
-  };
+/** The collector's /triggers with the given ones on (all off is a site without a browsing survey). */
+function triggers(on) {
+  return { page_views: 0, seconds_on_site: 0, scroll_percent: 0, exit_intent: false, checkout_paths: ['/cart'], ...on };
 }
 
 async function checkoutPage(browser) {
@@ -311,7 +302,7 @@ test('leaving the page flushes pending answers with keepalive, within 64 KiB', a
 
 test('the browsing survey is due on the Nth page view of a visit, and a visit ends after 30 idle minutes', async () => {
   const browser = new Browser();
-  browser.config = config({ page_views: 3 });
+  browser.triggers = triggers({ page_views: 3 });
   let page = await browser.open('/');
   assert.deepEqual(page.shown, []);
   await browser.advance(MINUTE);
@@ -329,7 +320,7 @@ test('the browsing survey is due on the Nth page view of a visit, and a visit en
 
 test('seconds on site count from the first page of the visit', async () => {
   const browser = new Browser();
-  browser.config = config({ seconds_on_site: 60 });
+  browser.triggers = triggers({ seconds_on_site: 60 });
   await browser.open('/');
   await browser.advance(40_000);
   const page = await browser.open('/kettle');
@@ -343,7 +334,7 @@ test('seconds on site count from the first page of the visit', async () => {
 
 test('scroll depth and exit intent are triggers, each only when switched on', async () => {
   const browser = new Browser();
-  browser.config = config({ scroll_percent: 50 });
+  browser.triggers = triggers({ scroll_percent: 50 });
   let page = await browser.open('/');
   await page.scrollTo(1000);
   assert.deepEqual(page.shown, [], '1800 of 4000 px is under half');
@@ -352,7 +343,7 @@ test('scroll depth and exit intent are triggers, each only when switched on', as
   await page.scrollTo(1200);
   assert.deepEqual(page.shown.map((s) => s.trigger), ['scroll_percent']);
 
-  browser.config = config({ exit_intent: true });
+  browser.triggers = triggers({ exit_intent: true });
   page = await browser.open('/kettle');
   await page.fire('document:mouseout', { relatedTarget: {}, clientY: 0 });
   await page.fire('document:mouseout', { relatedTarget: null, clientY: 300 });
@@ -371,31 +362,41 @@ test('scroll depth and exit intent are triggers, each only when switched on', as
   assert.deepEqual(page.shown.map((s) => s.trigger), ['exit_intent']);
 });
 
-test('never on a checkout page, a page that marks another stage, or without a browsing question set', async () => {
+test('never on a checkout page, nor on a page that marks another stage', async () => {
   const browser = new Browser();
-  browser.config = config({ page_views: 1 });
+  browser.triggers = triggers({ page_views: 1 });
   let page = await browser.open('/cart/summary');
   assert.deepEqual(page.shown, []);
   page = await browser.open('/thanks', [['stage', 'checkout', { order: '7' }]]);
   assert.deepEqual(page.shown.map((s) => s.stage), ['checkout']);
-  browser.config = config({ page_views: 1 }, ['checkout']);
-  page = await browser.open('/');
-  assert.deepEqual(page.shown, []);
-  browser.config = config({ page_views: 1 });
   page = await browser.open('/');
   assert.deepEqual(page.shown.map((s) => s.stage), ['browsing']);
 });
 
+test('a page where no survey is due fetches only the triggers; the config waits for a survey', async () => {
+  const browser = new Browser();
+  browser.triggers = triggers({ page_views: 2, seconds_on_site: 600, scroll_percent: 90, exit_intent: true });
+  let page = await browser.open('/');
+  await page.scrollTo(500);
+  await browser.advance(MINUTE);
+  assert.deepEqual(browser.gets(), ['/triggers']);
+  assert.deepEqual(page.shown, []);
+  browser.requests = [];
+  page = await browser.open('/kettle');
+  assert.deepEqual(browser.gets(), ['/triggers', '/config']);
+  assert.deepEqual(page.shown.map((s) => s.trigger), ['page_views']);
+});
+
 test('while the widget says no browsing survey can be due, a page fetches nothing else', async () => {
   const browser = new Browser();
-  browser.config = config({ page_views: 1 });
+  browser.triggers = triggers({ page_views: 1 });
   browser.storage.set('cx:b', String(browser.now + 30 * MINUTE));
   let page = await browser.open('/');
-  assert.equal(browser.configFetches(), 0);
+  assert.deepEqual(browser.gets(), []);
   assert.deepEqual(page.shown, []);
   await browser.advance(31 * MINUTE);
   page = await browser.open('/');
-  assert.equal(browser.configFetches(), 1);
+  assert.deepEqual(browser.gets(), ['/triggers', '/config']);
   assert.deepEqual(page.shown.map((s) => s.stage), ['browsing']);
 });
 

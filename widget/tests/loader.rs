@@ -23,7 +23,7 @@ fn the_loaders_queue_retry_and_trigger_logic() {
         .find_map(|line| line.strip_prefix("# pass "))
         .and_then(|n| n.trim().parse::<u32>().ok());
     assert!(
-        passed.is_some_and(|n| n >= 14),
-        "expected the loader's 14 tests to pass:\n{report}"
+        passed.is_some_and(|n| n >= 15),
+        "expected the loader's 15 tests to pass:\n{report}"
     );
 }

@@ -50,6 +50,18 @@ impl Default for BrowsingTrigger {
 }
 
 impl BrowsingTrigger {
+    /// Every trigger off: no browsing survey becomes due (what a site without a published browsing
+    /// question set tells the loader).
+    pub fn off() -> Self {
+        BrowsingTrigger {
+            page_views: 0,
+            seconds_on_site: 0,
+            scroll_percent: 0,
+            exit_intent: false,
+            checkout_paths: Vec::new(),
+        }
+    }
+
     /// Whether `path` (a URL's path) is a checkout page, where browsing surveys never show.
     pub fn is_checkout_page(&self, path: &str) -> bool {
         self.checkout_paths
