@@ -126,10 +126,30 @@
       store.setItem('cx:v', visit.join());
     } catch (e) {}
 
+    // Sends every queued response: on load (what an earlier page could not deliver), and when the
+    // page is hidden (what is still waiting for a retry), within the browser's 64 KiB budget for
+    // keepalive requests that outlive the page.
+    function flush() {
+      var budget = 65536;
+      try {
+        for (var i = 0; i < store.length; i++) {
+          var key = store.key(i);
+          var body = store.getItem(key);
+          if (key.indexOf(PREFIX) == 0 && (budget -= body.length) > 0) deliver(key, body);
+        }
+      } catch (e) {}
+    }
+    addEventListener('pagehide', flush);
+    flush();
+
+    queue.forEach(function (args) {
+      w.cx(...args);
+    });
+
     // The browsing survey: the site's triggers (all off without a browsing question set) say
     // when; the widget and the full config are fetched only once one fires. Never on the site's
-    // checkout pages.
-    if (!quiet) get('/triggers').then(function (t) {
+    // checkout pages, nor on a page that marks another stage (its cx calls ran just above).
+    if (!quiet && !marked) get('/triggers').then(function (t) {
       var y = scrollY;
       var at = now;
       function due(why) {
@@ -151,25 +171,5 @@
         if (t.exit_intent && !e.relatedTarget && e.clientY < 1) due('exit_intent');
       });
     }).catch(function () {});
-
-    // Sends every queued response: on load (what an earlier page could not deliver), and when the
-    // page is hidden (what is still waiting for a retry), within the browser's 64 KiB budget for
-    // keepalive requests that outlive the page.
-    function flush() {
-      var budget = 65536;
-      try {
-        for (var i = 0; i < store.length; i++) {
-          var key = store.key(i);
-          var body = store.getItem(key);
-          if (key.indexOf(PREFIX) == 0 && (budget -= body.length) > 0) deliver(key, body);
-        }
-      } catch (e) {}
-    }
-    addEventListener('pagehide', flush);
-    flush();
-
-    queue.forEach(function (args) {
-      w.cx(...args);
-    });
   } catch (e) {}
 })(window, document);

@@ -367,8 +367,10 @@ test('never on a checkout page, nor on a page that marks another stage', async (
   browser.triggers = triggers({ page_views: 1 });
   let page = await browser.open('/cart/summary');
   assert.deepEqual(page.shown, []);
+  browser.requests = [];
   page = await browser.open('/thanks', [['stage', 'checkout', { order: '7' }]]);
   assert.deepEqual(page.shown.map((s) => s.stage), ['checkout']);
+  assert.deepEqual(browser.gets(), ['/config'], 'a page that marks a stage does not read the triggers');
   page = await browser.open('/');
   assert.deepEqual(page.shown.map((s) => s.stage), ['browsing']);
 });
