@@ -135,6 +135,7 @@ async fn main() -> anyhow::Result<()> {
         "| page | first load: from the collector | later loads | long tasks (all loads) | longest | layout shift | survey on screen after navigation |"
     );
     println!("| --- | --- | --- | ---: | ---: | ---: | --- |");
+    let mut notes = Vec::new();
     for (name, store, mark) in [
         ("snippet, no survey due (baseline)", &baseline, false),
         ("snippet, checkout survey shown", &survey, true),
@@ -145,7 +146,26 @@ async fn main() -> anyhow::Result<()> {
             loads.push(measure(&browser, &store.url(), &origin, mark).await?);
         }
         report(name, &loads);
+        // Which loads had them: the cold first load (compiling the widget) or a warm one.
+        notes.extend(
+            loads
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.long_tasks > 0)
+                .map(|(i, l)| {
+                    format!(
+                        "{name}: load {} ({}) had {} long task(s), the longest {:.0} ms",
+                        i + 1,
+                        if i == 0 { "cold" } else { "warm" },
+                        l.long_tasks,
+                        l.longest
+                    )
+                }),
+        );
         browser.close().await?;
+    }
+    for note in notes {
+        println!("\n{note}");
     }
     Ok(())
 }
