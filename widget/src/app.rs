@@ -3,8 +3,8 @@
 use crate::components::{QuestionView, SurveyCard, ThankYou};
 use crate::i18n::Locale;
 use crate::state::{Action, Step, SurveyState};
-use std::collections::BTreeMap;
 use std::rc::Rc;
+use survey::small_map::SmallMap;
 use survey::{QuestionSet, Response};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
@@ -21,7 +21,7 @@ pub struct SurveyProps {
     /// The language to ask in.
     pub locale: Locale,
     /// What the store said about the moment (`order`, `ticket`, ...).
-    pub context: BTreeMap<String, String>,
+    pub context: SmallMap<String, String>,
     /// The visitor id, sent when it is the sampling key (no order in the context).
     pub visitor: Option<String>,
     /// An answer to the first question given before the survey appeared (a score clicked in an

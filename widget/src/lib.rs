@@ -18,8 +18,6 @@ pub mod privacy;
 pub mod response_id;
 pub mod state;
 
-use std::collections::BTreeMap;
-
 /// The allocator: talc instead of Rust's default dlmalloc, for about 1.5 KB less wasm (brotli) and
 /// faster allocation; the widget is single-threaded, as the wasm build without atomics is.
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
@@ -164,12 +162,11 @@ fn emit_skip(emit: &js_sys::Function, stage: &str, reason: &str) {
 }
 
 /// The store's context object as string entries; numbers are kept, anything else is dropped.
-fn context_entries(context: &JsValue) -> BTreeMap<String, String> {
-    let mut entries = BTreeMap::new();
+fn context_entries(context: &JsValue) -> survey::small_map::SmallMap<String, String> {
+    let mut entries = survey::small_map::SmallMap::new();
     let Some(object) = context.dyn_ref::<js_sys::Object>() else {
         return entries;
     };
-    // Inserted one by one: collecting into a BTreeMap sorts first, and the sort's code is large.
     for entry in js_sys::Object::entries(object).iter() {
         let pair = js_sys::Array::from(&entry);
         let (Some(key), value) = (pair.get(0).as_string(), pair.get(1)) else {

@@ -44,7 +44,7 @@ async fn page(
         StoreError::NotFound => ApiError::UnknownSite(site.clone()),
         other => other.into(),
     })?;
-    let context: BTreeMap<String, String> = query
+    let context: survey::small_map::SmallMap<String, String> = query
         .iter()
         .filter(|(key, _)| !NOT_CONTEXT.contains(&key.as_str()))
         .map(|(key, value)| (key.clone(), value.clone()))

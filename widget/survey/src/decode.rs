@@ -8,12 +8,12 @@
 
 use crate::eligibility::History;
 use crate::etiquette::{BrowsingTrigger, Etiquette, Recontact};
+use crate::small_map::SmallMap;
 use crate::theme::{Corner, Font, Mode, Theme};
 use crate::{
     ChoiceOption, Condition, CsatStyle, Localized, Question, QuestionKind, QuestionSet, SiteConfig,
     Stage, StageConfig,
 };
-use std::collections::BTreeMap;
 
 /// A parsed JSON value: a JS value in the browser, `serde_json::Value` in tests.
 pub trait Value: Sized {
@@ -157,8 +157,7 @@ fn choice_option<V: Value>(value: &V) -> Option<ChoiceOption> {
 }
 
 fn localized<V: Value>(value: &V) -> Option<Localized> {
-    // Inserted one by one: collecting into a BTreeMap sorts first, and the sort's code is large.
-    let mut texts = BTreeMap::new();
+    let mut texts = SmallMap::new();
     for (lang, text) in value.entries()? {
         texts.insert(lang, text.text()?);
     }
@@ -263,8 +262,8 @@ fn recontact<V: Value>(value: &V) -> Option<Recontact> {
     })
 }
 
-fn stage_map<V: Value, T>(value: &V, read: impl Fn(&V) -> Option<T>) -> Option<BTreeMap<Stage, T>> {
-    let mut map = BTreeMap::new();
+fn stage_map<V: Value, T>(value: &V, read: impl Fn(&V) -> Option<T>) -> Option<SmallMap<Stage, T>> {
+    let mut map = SmallMap::new();
     for (name, v) in value.entries()? {
         map.insert(name.parse().ok()?, read(&v)?);
     }
@@ -276,8 +275,8 @@ fn stage_map<V: Value, T>(value: &V, read: impl Fn(&V) -> Option<T>) -> Option<B
 pub fn history<V: Value>(value: &V) -> History {
     let read = || {
         Some(History {
-            answered: or_default(value, "answered", BTreeMap::new(), |v| stage_map(v, int))?,
-            dismissed: or_default(value, "dismissed", BTreeMap::new(), |v| stage_map(v, int))?,
+            answered: or_default(value, "answered", SmallMap::new(), |v| stage_map(v, int))?,
+            dismissed: or_default(value, "dismissed", SmallMap::new(), |v| stage_map(v, int))?,
             orders: or_default(value, "orders", Vec::new(), |v| list(v, V::text))?,
             shown_in_visit: match value.field("shown_in_visit") {
                 None => None,

@@ -1,9 +1,9 @@
 //! Whether a survey may be shown now: every etiquette rule, evaluated one by one so the widget can
 //! both decide and explain (`?cx_debug=1` prints each verdict), and so every rule is tested natively.
 
+use crate::small_map::SmallMap;
 use crate::{SiteConfig, Stage, sampling};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
 /// A visit ends after this long without a page view (the loader counts visits the same way).
@@ -20,9 +20,9 @@ const REMEMBERED_ORDERS: usize = 50;
 #[serde(default)]
 pub struct History {
     /// When each stage was last answered (ms since the epoch).
-    pub answered: BTreeMap<Stage, i64>,
+    pub answered: SmallMap<Stage, i64>,
     /// When each stage was last dismissed unanswered.
-    pub dismissed: BTreeMap<Stage, i64>,
+    pub dismissed: SmallMap<Stage, i64>,
     /// `stage:order` of the orders answered, oldest first.
     pub orders: Vec<String>,
     /// The start of the visit in which a survey was last shown.
@@ -57,7 +57,7 @@ impl History {
         self.orders.contains(&order_key(stage, order))
     }
 
-    fn latest(map: &BTreeMap<Stage, i64>) -> Option<(Stage, i64)> {
+    fn latest(map: &SmallMap<Stage, i64>) -> Option<(Stage, i64)> {
         map.iter().map(|(s, t)| (*s, *t)).max_by_key(|(_, t)| *t)
     }
 }

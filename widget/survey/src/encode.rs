@@ -2,8 +2,8 @@
 //! [`crate::decode`] for why). The tests check the output against serde's for the same values.
 
 use crate::eligibility::History;
+use crate::small_map::SmallMap;
 use crate::{AnswerValue, Response, Stage};
-use std::collections::BTreeMap;
 
 /// A response as `POST /v1/responses` takes it.
 pub fn response(response: &Response) -> String {
@@ -48,7 +48,7 @@ pub fn response(response: &Response) -> String {
 /// What the browser remembers, as [`crate::decode::history`] reads it.
 pub fn history(history: &History) -> String {
     let mut out = Json::object();
-    let stage_map = |out: &mut Json, name: &str, map: &BTreeMap<Stage, i64>| {
+    let stage_map = |out: &mut Json, name: &str, map: &SmallMap<Stage, i64>| {
         out.field(name).open('{');
         for (stage, at) in map {
             out.field(stage.as_str()).number(*at);

@@ -3,8 +3,8 @@
 //! widget can both read it.
 
 use crate::Stage;
+use crate::small_map::SmallMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// A site's survey etiquette.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -14,7 +14,8 @@ pub struct Etiquette {
     /// When a browsing survey becomes due.
     pub browsing: BrowsingTrigger,
     /// The share of shoppers asked, per stage, in percent (a stage not listed: 100).
-    pub sample_percent: BTreeMap<Stage, u8>,
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<Stage, u8>))]
+    pub sample_percent: SmallMap<Stage, u8>,
     /// How long to wait before asking the same shopper again.
     pub recontact: Recontact,
 }

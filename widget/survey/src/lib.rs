@@ -19,6 +19,7 @@ pub mod question_set;
 pub mod response;
 pub mod sampling;
 pub mod score;
+pub mod small_map;
 pub mod stage;
 pub mod theme;
 pub mod validation;

@@ -1,13 +1,14 @@
 //! Texts written by marketers in several languages.
 
+use crate::small_map::SmallMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// One text in several languages, keyed by BCP 47 tag (`en`, `pt-BR`, `pl`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Localized(pub BTreeMap<String, String>);
+#[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, String>))]
+pub struct Localized(pub SmallMap<String, String>);
 
 impl Localized {
     /// A text in English only.

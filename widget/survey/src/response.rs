@@ -1,9 +1,9 @@
 //! A shopper's response: the answers given to one question set, under a client-made id.
 
 use crate::Stage;
+use crate::small_map::SmallMap;
 use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// One shopper's answers to one question set.
@@ -25,8 +25,9 @@ pub struct Response {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// What the store said about the moment, e.g. `{"order": "1042"}`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub context: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, String>))]
+    pub context: SmallMap<String, String>,
     /// The answers, at most one per question.
     pub answers: Vec<Answer>,
     /// Whether the shopper reached the end (later sends may still add answers).

@@ -1,8 +1,8 @@
 //! Validation of a response against the question set version it answers.
 
 use crate::question::QuestionKind;
+use crate::small_map::SmallMap;
 use crate::{AnswerValue, QuestionSet, Response};
-use std::collections::BTreeMap;
 
 /// The longest response id, in bytes.
 pub const MAX_ID_LENGTH: usize = 64;
@@ -123,7 +123,7 @@ pub fn is_token(s: &str) -> bool {
 }
 
 /// Checks a response's context: at most 8 entries, token keys, values up to 128 characters.
-pub fn check_context(context: &BTreeMap<String, String>) -> Result<(), ValidationError> {
+pub fn check_context(context: &SmallMap<String, String>) -> Result<(), ValidationError> {
     if context.len() > MAX_CONTEXT_ENTRIES {
         let key = context.keys().nth(MAX_CONTEXT_ENTRIES).cloned();
         return Err(ValidationError::InvalidContext {
