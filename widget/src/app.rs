@@ -1,6 +1,6 @@
 //! The root component: one survey, from its first question to the thank-you, delivering each answer.
 
-use crate::components::{QuestionView, SurveyCard, ThankYou};
+use crate::components::{QuestionView, survey_card, thank_you};
 use crate::i18n::Locale;
 use crate::state::{Action, Step, SurveyState};
 use std::rc::Rc;
@@ -131,11 +131,12 @@ pub fn Survey(props: &SurveyProps) -> Html {
     };
     match state.step {
         Step::Closed => html! {},
-        Step::ThankYou => html! {
-            <SurveyCard texts={texts} progress={None::<(usize, usize)>} {onclose}>
-                <ThankYou texts={texts} tone={survey::flow::tone(&state.set, &state.answers)} />
-            </SurveyCard>
-        },
+        Step::ThankYou => survey_card(
+            texts,
+            None,
+            &onclose,
+            thank_you(texts, survey::flow::tone(&state.set, &state.answers)),
+        ),
         Step::Question(index) => {
             let question = Rc::new(state.set.questions[index].clone());
             let key = question.id.clone();
@@ -155,18 +156,17 @@ pub fn Survey(props: &SurveyProps) -> Html {
                 let state = state.clone();
                 Callback::from(move |()| state.dispatch(Action::Skip))
             };
-            html! {
-                <SurveyCard texts={texts} progress={Some((position, total))} {onclose}>
-                    <QuestionView
-                        {key}
-                        {question}
-                        locale={props.locale.clone()}
-                        take_focus={state.moved}
-                        {onanswer}
-                        {onskip}
-                    />
-                </SurveyCard>
-            }
+            let step = html! {
+                <QuestionView
+                    {key}
+                    {question}
+                    locale={props.locale.clone()}
+                    take_focus={state.moved}
+                    {onanswer}
+                    {onskip}
+                />
+            };
+            survey_card(texts, Some((position, total)), &onclose, step)
         }
     }
 }

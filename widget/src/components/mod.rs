@@ -1,4 +1,4 @@
-//! The widget's components, one per file.
+//! The widget's components and the plain view functions they are built from, one per file.
 
 mod checkbox_list;
 mod free_text;
@@ -7,9 +7,9 @@ mod radio_group;
 mod survey_card;
 mod thank_you;
 
-pub use checkbox_list::CheckboxList;
+pub use checkbox_list::checkbox_list;
 pub use free_text::FreeText;
 pub use question_view::QuestionView;
 pub use radio_group::{RadioGroup, RadioOption};
-pub use survey_card::SurveyCard;
-pub use thank_you::ThankYou;
+pub use survey_card::survey_card;
+pub use thank_you::thank_you;

@@ -1,6 +1,6 @@
 //! One question on screen: its text and the control its type calls for.
 
-use super::{CheckboxList, FreeText, RadioGroup, RadioOption};
+use super::{FreeText, RadioGroup, RadioOption, checkbox_list};
 use crate::i18n::Locale;
 use std::rc::Rc;
 use survey::{AnswerValue, CsatStyle, Question, QuestionKind};
@@ -81,12 +81,10 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
     } else {
         match &question.kind {
             QuestionKind::MultipleChoice { options } => {
-                let labels = Rc::new(
-                    options
-                        .iter()
-                        .map(|o| AttrValue::from(o.text.get(&props.locale.tag).to_owned()))
-                        .collect::<Vec<_>>(),
-                );
+                let labels: Vec<AttrValue> = options
+                    .iter()
+                    .map(|o| AttrValue::from(o.text.get(&props.locale.tag).to_owned()))
+                    .collect();
                 let ontoggle = {
                     let checked = checked.clone();
                     let n = options.len();
@@ -117,7 +115,7 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
                 };
                 html! {
                     <>
-                        <CheckboxList labelled_by={heading.clone()} {labels} checked={(*checked).clone()} {ontoggle} />
+                        { checkbox_list(heading.clone(), &labels, &checked, &ontoggle) }
                         <div class="cx-actions">
                             <button type="button" class="cx-primary" disabled={none && !question.optional} onclick={onnext}>{ texts.next }</button>
                         </div>

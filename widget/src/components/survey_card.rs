@@ -3,25 +3,19 @@
 use crate::i18n::Texts;
 use yew::prelude::*;
 
-/// Props of [`SurveyCard`].
-#[derive(Properties, PartialEq)]
-pub struct SurveyCardProps {
-    /// Built-in texts.
-    pub texts: &'static Texts,
-    /// `(n, m)` for "Question n of m", or nothing.
-    pub progress: Option<(usize, usize)>,
-    /// The shopper closed the survey.
-    pub onclose: Callback<()>,
-    /// The step shown.
-    pub children: Html,
-}
-
-/// The survey's frame.
-#[component]
-pub fn SurveyCard(props: &SurveyCardProps) -> Html {
-    let texts = props.texts;
+/// The survey's frame around `step`: "Question n of m" when `progress` is `(n, m)`, and `onclose`
+/// told when the shopper closes it (the button or Escape).
+///
+/// A plain function rather than a component: it has no state, and each component costs the widget
+/// its own copy of Yew's lifecycle code.
+pub fn survey_card(
+    texts: &'static Texts,
+    progress: Option<(usize, usize)>,
+    onclose: &Callback<()>,
+    step: Html,
+) -> Html {
     let onkeydown = {
-        let onclose = props.onclose.clone();
+        let onclose = onclose.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Escape" {
                 e.prevent_default();
@@ -29,16 +23,16 @@ pub fn SurveyCard(props: &SurveyCardProps) -> Html {
             }
         })
     };
-    let onclick = props.onclose.reform(|_: MouseEvent| ());
+    let onclick = onclose.reform(|_: MouseEvent| ());
     html! {
         <section class="cx-card" role="dialog" aria-label={texts.survey} {onkeydown}>
             <header class="cx-head">
-                if let Some((n, m)) = props.progress {
+                if let Some((n, m)) = progress {
                     <span class="cx-progress">{ format!("{} {n} {} {m}", texts.progress[0], texts.progress[1]) }</span>
                 }
                 <button type="button" class="cx-close" aria-label={texts.close} {onclick}>{ "×" }</button>
             </header>
-            { props.children.clone() }
+            { step }
         </section>
     }
 }

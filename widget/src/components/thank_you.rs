@@ -4,26 +4,19 @@ use crate::i18n::Texts;
 use survey::question::Tone;
 use yew::prelude::*;
 
-/// Props of [`ThankYou`].
-#[derive(Properties, PartialEq)]
-pub struct ThankYouProps {
-    /// Built-in texts.
-    pub texts: &'static Texts,
-    /// How the shopper's score read, if they gave one: a promoter and a detractor are thanked
-    /// differently.
-    pub tone: Option<Tone>,
-}
-
-/// Thanks the shopper; `role="status"` makes screen readers announce it without moving focus.
-#[component]
-pub fn ThankYou(props: &ThankYouProps) -> Html {
+/// Thanks the shopper, a promoter and a detractor differently (`tone` is how their score read, if
+/// they gave one); `role="status"` makes screen readers announce it without moving focus.
+///
+/// A plain function rather than a component: it has no state, and each component costs the widget
+/// its own copy of Yew's lifecycle code.
+pub fn thank_you(texts: &'static Texts, tone: Option<Tone>) -> Html {
     html! {
         <div class="cx-thanks" role="status">
-            <p class="cx-thanks-title">{ props.texts.thank_you }</p>
-            <p>{ match props.tone {
-                Some(Tone::Favourable) => props.texts.thank_you_favourable,
-                Some(Tone::Unfavourable) => props.texts.thank_you_unfavourable,
-                _ => props.texts.thank_you_detail,
+            <p class="cx-thanks-title">{ texts.thank_you }</p>
+            <p>{ match tone {
+                Some(Tone::Favourable) => texts.thank_you_favourable,
+                Some(Tone::Unfavourable) => texts.thank_you_unfavourable,
+                _ => texts.thank_you_detail,
             } }</p>
         </div>
     }
