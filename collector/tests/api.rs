@@ -450,7 +450,7 @@ async fn the_loader_and_widget_are_served_precompressed_with_the_right_caching()
     // widget is built with the pinned nightly unless CX_WIDGET_TOOLCHAIN=stable asks for the
     // fallback (collector/build.rs); a nightly build that silently fell back fails here.
     let (toolchain, ceiling) = match std::env::var("CX_WIDGET_TOOLCHAIN").as_deref() {
-        Ok("stable") => ("stable", 102 * 1024),
+        Ok("stable") => ("stable", 93 * 1024),
         _ => ("nightly", 83 * 1024),
     };
     assert!(
