@@ -33,5 +33,7 @@ cargo test --workspace
 step "the widget built with the stable toolchain (the fallback when the pinned nightly is missing)"
 # collector/build.rs builds the widget with a pinned nightly for size and falls back to stable; the
 # fallback is checked here: its size ceiling, and a shopper answering a checkout survey with it.
-CX_WIDGET_TOOLCHAIN=stable cargo test --package collector --test api the_loader_and_widget
-CX_WIDGET_TOOLCHAIN=stable cargo test --package e2e --test checkout_survey
+# --workspace (each test target is in one crate) keeps the workspace's feature set, so the step
+# rebuilds only the collector and what links it, not every dependency.
+CX_WIDGET_TOOLCHAIN=stable cargo test --workspace --test api the_loader_and_widget
+CX_WIDGET_TOOLCHAIN=stable cargo test --workspace --test checkout_survey
