@@ -304,15 +304,30 @@ macro_rules! queries {
             stage: Stage,
             order: &str,
         ) -> Result<bool, StoreError> {
-            let found: Option<String> = sqlx::query_scalar(
-                "SELECT id FROM responses WHERE site = $1 AND order_ref = $2 AND stage = $3 LIMIT 1",
+            let mut conn = self.pool.acquire().await?;
+            // Stored ids are never empty (validation), so "" excepts none.
+            let found = Self::other_answer_for_order(&mut conn, site, stage, order, "").await?;
+            Ok(found.is_some())
+        }
+
+        /// The id of a response other than `except` that answers `order` at `stage`, if any.
+        async fn other_answer_for_order(
+            conn: &mut $connection,
+            site: &str,
+            stage: Stage,
+            order: &str,
+            except: &str,
+        ) -> Result<Option<String>, StoreError> {
+            Ok(sqlx::query_scalar(
+                "SELECT id FROM responses
+                 WHERE site = $1 AND order_ref = $2 AND stage = $3 AND id <> $4 LIMIT 1",
             )
             .bind(site)
             .bind(order)
             .bind(stage.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
-            Ok(found.is_some())
+            .bind(except)
+            .fetch_optional(conn)
+            .await?)
         }
 
         pub(super) async fn response(
@@ -369,15 +384,13 @@ macro_rules! queries {
             // One answer per order and stage, whichever browser or device it comes from.
             if let Some(order) = response.context.get("order") {
                 Self::lock_order(&mut *tx, &response.site, response.stage, order).await?;
-                let other: Option<String> = sqlx::query_scalar(
-                    "SELECT id FROM responses
-                     WHERE site = $1 AND order_ref = $2 AND stage = $3 AND id <> $4 LIMIT 1",
+                let other = Self::other_answer_for_order(
+                    &mut *tx,
+                    &response.site,
+                    response.stage,
+                    order,
+                    &response.id,
                 )
-                .bind(&response.site)
-                .bind(order)
-                .bind(response.stage.as_str())
-                .bind(&response.id)
-                .fetch_optional(&mut *tx)
                 .await?;
                 if other.is_some() {
                     return Err(StoreError::OrderAlreadyAnswered {
