@@ -5,7 +5,6 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::store::StoreError;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
@@ -40,10 +39,7 @@ async fn page(
     Query(query): Query<BTreeMap<String, String>>,
 ) -> Result<Html<String>, ApiError> {
     let stage: Stage = stage.parse()?;
-    let site = state.store.site(&site).await.map_err(|e| match e {
-        StoreError::NotFound => ApiError::UnknownSite(site.clone()),
-        other => other.into(),
-    })?;
+    let site = super::find_site(&state, &site).await?;
     let context: survey::small_map::SmallMap<String, String> = query
         .iter()
         .filter(|(key, _)| !NOT_CONTEXT.contains(&key.as_str()))

@@ -86,6 +86,17 @@ fn timing_allowed() -> tower_http::set_header::SetResponseHeaderLayer<axum::http
     )
 }
 
+/// The site with this public key, or `404 unknown_site`: the public routes' lookup.
+pub(crate) async fn find_site(
+    state: &crate::AppState,
+    key: &str,
+) -> Result<crate::store::Site, crate::error::ApiError> {
+    state.store.site(key).await.map_err(|e| match e {
+        crate::store::StoreError::NotFound => crate::error::ApiError::UnknownSite(key.to_owned()),
+        other => other.into(),
+    })
+}
+
 /// Text made safe to place in HTML, in element content and in quoted attributes.
 pub(crate) fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")

@@ -93,14 +93,7 @@ async fn ingest(
         serde_json::from_slice(&body).map_err(|e| ApiError::InvalidJson(e.to_string()))?;
     response.check_envelope()?;
 
-    let site = state
-        .store
-        .site(&response.site)
-        .await
-        .map_err(|e| match e {
-            StoreError::NotFound => ApiError::UnknownSite(response.site.clone()),
-            other => other.into(),
-        })?;
+    let site = super::find_site(state, &response.site).await?;
     // Requests without an Origin are not from a browser (server-side imports, curl); CORS is what
     // protects a site from other sites' pages, and those always send one.
     if let Some(origin) = headers.get(header::ORIGIN) {

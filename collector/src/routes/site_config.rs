@@ -7,7 +7,6 @@ use super::assets::if_none_match;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::error::ErrorBody;
-use crate::store::{Site, StoreError};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -41,7 +40,7 @@ async fn site_config(
     Path(site): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let site = find_site(&state, site).await?;
+    let site = super::find_site(&state, &site).await?;
     let stages = state
         .store
         .published_question_sets(&site.key)
@@ -76,7 +75,7 @@ async fn browsing_triggers(
     Path(site): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let site = find_site(&state, site).await?;
+    let site = super::find_site(&state, &site).await?;
     let published = state.store.published_question_sets(&site.key).await?;
     let triggers = if published.iter().any(|set| set.stage == Stage::Browsing) {
         site.etiquette.browsing
@@ -84,13 +83,6 @@ async fn browsing_triggers(
         BrowsingTrigger::off()
     };
     cacheable_json(&triggers, &headers)
-}
-
-async fn find_site(state: &AppState, site: String) -> Result<Site, ApiError> {
-    state.store.site(&site).await.map_err(|e| match e {
-        StoreError::NotFound => ApiError::UnknownSite(site),
-        other => other.into(),
-    })
 }
 
 /// `value` as JSON with an ETag of its bytes, `304 Not Modified` when the browser has them already.
