@@ -185,7 +185,7 @@ async fn time_scroll_and_exit_intent_each_trigger_a_browsing_survey() -> anyhow:
         collector
             .configure_demo(|site| site.etiquette.browsing = trigger)
             .await?;
-        // A new browser each time: a fresh visit, and no cached config.
+        // A new browser each time: a fresh visit, and no cached triggers.
         let browser = Browser::start().await?;
         browser
             .client
